@@ -1,0 +1,44 @@
+#pragma once
+// Runs one command: looks it up, checks arity / auth / MULTI queuing, locks
+// the shards of its keys (ascending; all shards for kAllShards), reads the
+// clock once, calls the handler, and counts it in commandstats.
+//
+// One Dispatcher per I/O thread (it owns that thread's ThreadStats); not
+// thread-safe itself. Handlers run inline on the calling thread.
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "protocol/reply_writer.h"
+#include "server/commands/client_state.h"
+#include "server/commands/server_context.h"
+
+namespace hotcache::server {
+
+class Dispatcher {
+ public:
+  Dispatcher(ServerContext& server, ThreadStats* stats) : server_(server), stats_(stats) {}
+
+  // Executes one command for `client`; `args` is non-empty, args[0] the name.
+  // Appends the reply (unless CLIENT REPLY OFF/SKIP silences it) to `reply`.
+  void Execute(ClientState& client, std::span<const std::string_view> args,
+               protocol::ReplyWriter& reply);
+
+  // Runs the queued commands of MULTI atomically (EXEC). Public for EXEC's handler.
+  void ExecTransaction(ClientState& client, protocol::ReplyWriter& reply);
+
+  ServerContext& server() { return server_; }
+  ThreadStats* stats() { return stats_; }
+
+ private:
+  // Runs `spec` with its locks held: `locks` covers its keys.
+  void Call(const CommandSpec& spec, ClientState& client, std::span<const std::string_view> args,
+            protocol::ReplyWriter& reply, storage::LockSet& locks, int64_t now_ms);
+
+  ServerContext& server_;
+  ThreadStats* stats_;
+  std::vector<std::string_view> scratch_keys_;
+};
+
+}  // namespace hotcache::server

@@ -1,0 +1,112 @@
+#pragma once
+// Server configuration, Redis-style: a redis.conf-like file ("directive value"
+// lines, '#' comments, quoted values), the same directives as command-line
+// flags ("--port 7000", flags after the optional config path, flags winning),
+// and CONFIG GET/SET at runtime on the same names.
+//
+// Thread safety: every accessor may be called from any thread. Numeric values
+// are relaxed atomics (cheap on the hot path); strings are guarded by a mutex.
+// Set() is serialised; change listeners run on the thread that called Set().
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace hotcache::server {
+
+enum class EvictionPolicy {
+  kNoEviction, kAllKeysLru, kVolatileLru, kAllKeysLfu, kVolatileLfu,
+  kAllKeysRandom, kVolatileRandom, kVolatileTtl,
+};
+
+class Config {
+ public:
+  // Every directive at its default.
+  Config();
+  Config(const Config&) = delete;
+  Config& operator=(const Config&) = delete;
+
+  // Applies a redis.conf-style text. On error returns false and sets *error to
+  // one line naming the directive (and line number), e.g.
+  // "line 3: unknown directive 'prot'" or "line 4: invalid value 'abc' for 'port'".
+  bool LoadText(std::string_view text, std::string* error);
+  bool LoadFile(const std::string& path, std::string* error);
+  // Command line after argv[0]: [config-file] [--directive value...]. A
+  // directive's value runs until the next "--" argument (so --save "" works and
+  // --pg-sync takes one quoted string). Sets *help for --help/-h and
+  // *print_trigger_sql for --print-trigger-sql. The file is loaded first, then the flags.
+  bool LoadArgs(int argc, char** argv, std::string* error, bool* help, bool* print_trigger_sql);
+  // Text for --help: every directive with its default and a one-line description.
+  std::string HelpText() const;
+
+  // CONFIG SET one directive (name case-insensitive). On error returns false with
+  // Redis's message for CONFIG SET (without the "ERR " prefix handling: the full text).
+  bool Set(std::string_view name, std::string_view value, std::string* error);
+  // CONFIG GET: (name, value) for every directive matching the glob pattern
+  // (case-insensitive), values formatted as Redis formats them (memory in bytes,
+  // bools yes/no).
+  std::vector<std::pair<std::string, std::string>> Get(std::string_view pattern) const;
+  std::optional<std::string> GetOne(std::string_view name) const;
+  // Path of the loaded config file ("" if none): INFO server config_file.
+  std::string config_file() const;
+
+  // Registers fn to run after `name` changes (at load or by CONFIG SET).
+  void OnChange(std::string_view name, std::function<void()> fn);
+
+  // Typed accessors.
+  int port() const { return port_.load(std::memory_order_relaxed); }
+  std::string bind() const;  // space-separated addresses; default "127.0.0.1"
+  int io_threads() const { return io_threads_.load(std::memory_order_relaxed); }  // 0 = number of cores
+  int databases() const { return databases_.load(std::memory_order_relaxed); }
+  int shard_bits() const { return shard_bits_.load(std::memory_order_relaxed); }
+  int64_t maxmemory() const { return maxmemory_.load(std::memory_order_relaxed); }
+  EvictionPolicy maxmemory_policy() const { return policy_.load(std::memory_order_relaxed); }
+  int maxmemory_samples() const { return maxmemory_samples_.load(std::memory_order_relaxed); }
+  std::string requirepass() const;
+  int64_t timeout_seconds() const { return timeout_.load(std::memory_order_relaxed); }
+  int64_t maxclients() const { return maxclients_.load(std::memory_order_relaxed); }
+  int64_t proto_max_bulk_len() const { return proto_max_bulk_len_.load(std::memory_order_relaxed); }
+  int64_t client_query_buffer_limit() const { return client_query_buffer_limit_.load(std::memory_order_relaxed); }
+  int hz() const { return hz_.load(std::memory_order_relaxed); }
+  std::string loglevel() const;
+  std::string logfile() const;
+
+ private:
+  struct Directive;
+  Directive* FindDirective(std::string_view name);
+  const Directive* FindDirective(std::string_view name) const;
+
+  mutable std::mutex mu_;  // guards strings below, set_serial_, listeners_
+  std::vector<Directive*> directives_;  // owned; registration order
+  std::map<std::string, std::vector<std::function<void()>>> listeners_;
+  std::string config_file_;
+  std::string bind_ = "127.0.0.1";
+  std::string requirepass_;
+  std::string loglevel_ = "notice";
+  std::string logfile_;
+
+  std::atomic<int> port_{6379};
+  std::atomic<int> io_threads_{0};
+  std::atomic<int> databases_{16};
+  std::atomic<int> shard_bits_{6};
+  std::atomic<int64_t> maxmemory_{0};
+  std::atomic<EvictionPolicy> policy_{EvictionPolicy::kNoEviction};
+  std::atomic<int> maxmemory_samples_{5};
+  std::atomic<int64_t> timeout_{0};
+  std::atomic<int64_t> maxclients_{10000};
+  std::atomic<int64_t> proto_max_bulk_len_{512LL * 1024 * 1024};
+  std::atomic<int64_t> client_query_buffer_limit_{1024LL * 1024 * 1024};
+  std::atomic<int> hz_{10};
+
+ public:
+  ~Config();
+};
+
+}  // namespace hotcache::server
