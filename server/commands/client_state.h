@@ -43,8 +43,6 @@ struct ClientInfo {
   std::string lib_ver;   // guarded by mu (CLIENT SETINFO LIB-VER)
 };
 
-enum class ReplyMode { kOn, kOff, kSkipNext, kSkipThis };
-
 // A command queued inside MULTI: owns its arguments (the read buffer is reused).
 struct QueuedCommand {
   const CommandSpec* spec = nullptr;
@@ -57,7 +55,10 @@ struct ClientState {
   int db = 0;            // mirrored into info->db
   int resp = 2;          // 2 or 3; mirrored into info->resp
   bool authenticated = true;
-  ReplyMode reply_mode = ReplyMode::kOn;
+  // CLIENT REPLY: OFF silences every reply; SKIP silences the next command's.
+  bool reply_off = false;
+  bool reply_skip_next = false;  // set by CLIENT REPLY SKIP
+  bool reply_skip = false;       // the command being run now is silenced
   bool close_after_reply = false;  // QUIT, protocol error, CLIENT KILL of self
 
   // MULTI state.

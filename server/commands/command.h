@@ -19,7 +19,8 @@
 
 namespace hotcache::server {
 
-class ServerContext;
+struct ServerContext;
+class Dispatcher;
 struct CommandContext;
 using Handler = void (*)(CommandContext& ctx);
 
@@ -69,6 +70,7 @@ struct CommandContext {
   storage::DbView db;       // the client's database; shards of the command's keys are locked
   ServerContext& server;
   storage::LockSet& locks;  // the locks the dispatcher holds for this command
+  Dispatcher& dispatcher;   // the calling thread's dispatcher (EXEC uses it)
 
   std::string_view arg(size_t i) const { return args[i]; }
   size_t argc() const { return args.size(); }

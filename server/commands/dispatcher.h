@@ -32,6 +32,13 @@ class Dispatcher {
   ThreadStats* stats() { return stats_; }
 
  private:
+  // Resolves subcommands, checks arity and auth, queues inside MULTI, or
+  // locks and calls.
+  void Dispatch(const CommandSpec& container, ClientState& client,
+                std::span<const std::string_view> args, protocol::ReplyWriter& reply);
+  // Replies with `message` to a command that will not run, and counts it.
+  void Reject(const CommandSpec& spec, ClientState& client, std::string_view message,
+              protocol::ReplyWriter& reply);
   // Runs `spec` with its locks held: `locks` covers its keys.
   void Call(const CommandSpec& spec, ClientState& client, std::span<const std::string_view> args,
             protocol::ReplyWriter& reply, storage::LockSet& locks, int64_t now_ms);
