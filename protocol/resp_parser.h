@@ -21,7 +21,7 @@ namespace hotcache::protocol {
 // Limits, with Redis's names and defaults.
 struct ParserLimits {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;  // "proto-max-bulk-len"
-  int64_t max_multibulk_len = 1024LL * 1024 * 1024;  // Redis: INT_MAX-ish; "invalid multibulk length"
+  int64_t max_multibulk_len = 2147483647;  // Redis 7: INT_MAX; "invalid multibulk length"
   size_t max_inline_len = 64 * 1024;                 // PROTO_INLINE_MAX_SIZE
 };
 

@@ -44,6 +44,8 @@ class Entry {
     type_ = ValueType::kString;
     str_ = std::move(value);
   }
+  // Disambiguates string literals between the two overloads above.
+  void SetString(const char* value) { SetString(std::string_view(value)); }
 
   // The hash value. Precondition: type() == kHash.
   HashValue& hash() { return *hash_value_; }

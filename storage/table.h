@@ -72,6 +72,14 @@ class Table {
 
  private:
   void Resize(size_t new_bucket_count);
+  // Halves the bucket array while size() < buckets/8 (and buckets > 4). Called
+  // only at the start of Insert/Adopt, never from Erase/Detach, so that a SCAN
+  // step may erase expired entries while it walks a bucket.
+  void MaybeShrink();
+  // Puts `entry` at the head of its chain, ++size_, grows if needed.
+  void Link(Entry* entry);
+  // Takes `entry` out of its chain, --size_, adjusts volatile_count_.
+  void Unlink(Entry* entry);
   size_t BucketOf(uint64_t hash) const { return (hash >> shift_) & (buckets_.size() - 1); }
 
   unsigned shift_;
