@@ -1,0 +1,56 @@
+#pragma once
+// One I/O thread: an asio::io_context run by one std::thread, the
+// Dispatcher (and ThreadStats) its connections use, and the set of
+// connections it owns. A connection lives on one IoThread for its whole life
+// (DESIGN.md, decision 1): everything here is touched only by that thread,
+// except Post(), which any thread may call.
+
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <memory>
+#include <thread>
+
+#include "absl/container/flat_hash_set.h"
+#include "server/commands/dispatcher.h"
+
+namespace hotcache::net {
+
+class Connection;
+
+class IoThread {
+ public:
+  IoThread(server::ServerContext& server, size_t index);
+  ~IoThread();
+
+  asio::io_context& context() { return context_; }
+  server::Dispatcher& dispatcher() { return dispatcher_; }
+  server::ThreadStats& stats() { return *stats_; }
+  size_t index() const { return index_; }
+
+  // Starts the thread running the io_context until Stop().
+  void Start();
+  // Stops the io_context; Join() waits for the thread.
+  void Stop();
+  void Join();
+
+  // Connection bookkeeping (this thread only).
+  void AddConnection(Connection* c) { connections_.insert(c); }
+  void RemoveConnection(Connection* c) { connections_.erase(c); }
+
+ private:
+  // Once a second: closes clients idle longer than `timeout`.
+  void ScheduleCron();
+  void Cron();
+
+  server::ServerContext& server_;
+  size_t index_;
+  asio::io_context context_{1};
+  server::ThreadStats* stats_;
+  server::Dispatcher dispatcher_;
+  asio::steady_timer cron_timer_{context_};
+  absl::flat_hash_set<Connection*> connections_;
+  std::thread thread_;
+};
+
+}  // namespace hotcache::net
