@@ -39,7 +39,7 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
   char buf[64];
   std::string_view lower;
   if (!LowerInto(name, buf, sizeof(buf), &lower)) return nullptr;
-  auto it = by_name_.find(lower);
+  auto it = by_name_.find(absl::string_view(lower.data(), lower.size()));
   return it == by_name_.end() ? nullptr : it->second.get();
 }
 
@@ -65,6 +65,7 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterIntrospectionCommands(table);
   RegisterStringCommands(table);
   RegisterKeyCommands(table);
+  RegisterHashCommands(table);
 }
 
 }  // namespace hotcache::server

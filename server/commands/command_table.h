@@ -50,6 +50,7 @@ void RegisterKeyCommands(CommandTable& table);         // keys.cc
 void RegisterConnectionCommands(CommandTable& table);  // connection.cc: PING ECHO QUIT HELLO SELECT CLIENT AUTH
 void RegisterServerCommands(CommandTable& table);      // server_cmds.cc: INFO CONFIG TIME DBSIZE FLUSH* SWAPDB SHUTDOWN
 void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc: COMMAND and its subcommands
+void RegisterHashCommands(CommandTable& table);        // hashes.cc
 // All of the above.
 void RegisterAllCommands(CommandTable& table);
 
