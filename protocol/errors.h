@@ -40,6 +40,14 @@ inline constexpr std::string_view kSameObject = "ERR source and destination obje
 // getIntFromObjectOrReply's range error (MOVE's db index).
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
+// Hash commands (t_hash.c).
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kValueNanOrInf = "ERR value is NaN or Infinity";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+// getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX) (HRANDFIELD's count).
+inline constexpr std::string_view kLongOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 // "ERR Unsupported option foo" (EXPIRE's options); append the option as sent.
 inline constexpr std::string_view kUnsupportedOptionPrefix = "ERR Unsupported option ";
 
