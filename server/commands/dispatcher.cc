@@ -71,7 +71,9 @@ void Dispatcher::Reject(const CommandSpec& spec, ClientState& client, std::strin
 void Dispatcher::Dispatch(const CommandSpec& container, ClientState& client,
                           std::span<const std::string_view> args, protocol::ReplyWriter& reply) {
   const CommandSpec* spec = &container;
-  if (!container.subcommands.empty()) {
+  // A container with its own handler runs it when called alone (COMMAND).
+  const bool container_alone = args.size() < 2 && container.handler != nullptr;
+  if (!container.subcommands.empty() && !container_alone) {
     if (args.size() < 2) {
       Reject(container, client, errors::WrongArity(container.name), reply);
       return;
@@ -79,7 +81,7 @@ void Dispatcher::Dispatch(const CommandSpec& container, ClientState& client,
     spec = CommandTable::FindSubcommand(container, args[1]);
     if (spec == nullptr) {
       Reject(container, client,
-             errors::UnknownSubcommand(absl::AsciiStrToUpper(container.name), args[1]), reply);
+             errors::UnknownSubcommand(absl::AsciiStrToUpper(std::string(container.name)), args[1]), reply);
       return;
     }
   }
