@@ -26,11 +26,26 @@ inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum a
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+// OBJECT FREQ without an LFU policy / OBJECT IDLETIME with one (src/object.c).
+inline constexpr std::string_view kObjectFreqNoLfu =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kObjectIdleTimeLfu =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 inline constexpr std::string_view kMultiNested = "ERR MULTI calls can not be nested";
 inline constexpr std::string_view kExecWithoutMulti = "ERR EXEC without MULTI";
 inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MULTI";
 inline constexpr std::string_view kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
+inline constexpr std::string_view kWatchInsideMulti = "ERR WATCH inside MULTI is not allowed";
+// EXEC itself rejected inside MULTI (arity, NOAUTH, OOM): Redis's
+// execCommandAbort. `reason` is the rejection's text; a leading "ERR " is
+// dropped, other codes kept ("EXECABORT ... because of: NOAUTH ...").
+inline std::string ExecAbortBecause(std::string_view reason) {
+  if (reason.substr(0, 4) == "ERR ") reason.remove_prefix(4);
+  return std::string("EXECABORT Transaction discarded because of: ").append(reason);
+}
 inline constexpr std::string_view kCursorInvalid = "ERR invalid cursor";
 inline constexpr std::string_view kExpireNxConflict =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
@@ -128,6 +143,26 @@ inline std::string ConfigSetFailed(std::string_view name, std::string_view reaso
       .append(name)
       .append("') - ")
       .append(reason);
+}
+
+// Pub/Sub. "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE /
+// PING / QUIT / RESET are allowed in this context" (RESP2 subscribe mode;
+// name as in the command table, "pubsub|channels" for subcommands).
+inline std::string OnlySubscribeContext(std::string_view command_name) {
+  return std::string("ERR Can't execute '")
+      .append(command_name)
+      .append("': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+              "context");
+}
+// "ERR unknown subcommand or wrong number of arguments for 'channels'. Try PUBSUB HELP."
+// (Redis's addReplySubcommandSyntaxError: the subcommand as sent, at most 128
+// bytes; the container upper-cased.)
+inline std::string SubcommandSyntax(std::string_view container_upper, std::string_view sub) {
+  return std::string("ERR unknown subcommand or wrong number of arguments for '")
+      .append(sub.substr(0, 128))
+      .append("'. Try ")
+      .append(container_upper)
+      .append(" HELP.");
 }
 
 }  // namespace hotcache::protocol::errors
