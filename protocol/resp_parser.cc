@@ -6,13 +6,13 @@ namespace hotcache::protocol {
 namespace {
 
 // Redis 7 protocol error texts (networking.c), without '-' and CRLF.
-constexpr std::string_view kErrInvalidMultibulkLen = "Protocol error: invalid multibulk length";
-constexpr std::string_view kErrInvalidBulkLen = "Protocol error: invalid bulk length";
-constexpr std::string_view kErrTooBigInline = "Protocol error: too big inline request";
-constexpr std::string_view kErrTooBigMbulkCount = "Protocol error: too big mbulk count string";
-constexpr std::string_view kErrTooBigBulkCount = "Protocol error: too big bulk count string";
-constexpr std::string_view kErrUnbalancedQuotes = "Protocol error: unbalanced quotes in request";
-constexpr std::string_view kErrExpectedDollarPrefix = "Protocol error: expected '$', got '";
+constexpr std::string_view kErrInvalidMultibulkLen = "ERR Protocol error: invalid multibulk length";
+constexpr std::string_view kErrInvalidBulkLen = "ERR Protocol error: invalid bulk length";
+constexpr std::string_view kErrTooBigInline = "ERR Protocol error: too big inline request";
+constexpr std::string_view kErrTooBigMbulkCount = "ERR Protocol error: too big mbulk count string";
+constexpr std::string_view kErrTooBigBulkCount = "ERR Protocol error: too big bulk count string";
+constexpr std::string_view kErrUnbalancedQuotes = "ERR Protocol error: unbalanced quotes in request";
+constexpr std::string_view kErrExpectedDollarPrefix = "ERR Protocol error: expected '$', got '";
 
 enum class HeaderStatus { kOk, kNeedMore, kTooBig };
 

@@ -35,7 +35,7 @@ struct ParseResult {
   ParseStatus status = ParseStatus::kNeedMore;
   size_t consumed = 0;  // bytes of input making up the command (kComplete only)
   // For kError: the full error text as Redis sends it, e.g.
-  // "Protocol error: invalid bulk length" (without '-' and CRLF).
+  // "ERR Protocol error: invalid bulk length" (without '-' and CRLF).
   std::string_view error;
   // For kNeedMore: a lower bound on the total input size needed to make
   // progress (0 if unknown). Lets the connection avoid re-parsing on every

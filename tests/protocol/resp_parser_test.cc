@@ -204,7 +204,7 @@ TEST(RespParserTest, LikeRedisANulByteHidesTheLineEnd) {
   std::string big = "ECHO a\0b\r\n"s + std::string(70000, 'x');
   ParseResult r = parser.ParseCommand(big, &args);
   EXPECT_EQ(r.status, ParseStatus::kError);
-  EXPECT_EQ(r.error, "Protocol error: too big inline request");
+  EXPECT_EQ(r.error, "ERR Protocol error: too big inline request");
 }
 
 TEST(RespParserTest, InlineSplitArgsRules) {
@@ -259,7 +259,7 @@ void ExpectErrors(const std::vector<ErrorCase>& cases, ParserLimits limits = {})
 }
 
 TEST(RespParserTest, InvalidMultibulkLength) {
-  constexpr std::string_view kErr = "Protocol error: invalid multibulk length";
+  constexpr std::string_view kErr = "ERR Protocol error: invalid multibulk length";
   ExpectErrors({
       {"*a\r\n", kErr},
       {"*\r\n", kErr},
@@ -286,13 +286,13 @@ TEST(RespParserTest, MultibulkCountLimits) {
             ParseStatus::kComplete);
   ParserLimits small;
   small.max_multibulk_len = 5;
-  ExpectErrors({{"*6\r\n", "Protocol error: invalid multibulk length"}}, small);
+  ExpectErrors({{"*6\r\n", "ERR Protocol error: invalid multibulk length"}}, small);
   parser.set_limits(small);
   EXPECT_EQ(parser.ParseCommand("*5\r\n", &args).status, ParseStatus::kNeedMore);
 }
 
 TEST(RespParserTest, InvalidBulkLength) {
-  constexpr std::string_view kErr = "Protocol error: invalid bulk length";
+  constexpr std::string_view kErr = "ERR Protocol error: invalid bulk length";
   ExpectErrors({
       {"*1\r\n$-1\r\n", kErr},
       {"*1\r\n$-0\r\n", kErr},
@@ -307,7 +307,7 @@ TEST(RespParserTest, InvalidBulkLength) {
 TEST(RespParserTest, BulkOverLimitIsAnErrorAtTheHeader) {
   ParserLimits limits;
   limits.proto_max_bulk_len = 10;
-  ExpectErrors({{"*2\r\n$3\r\nSET\r\n$11\r\n", "Protocol error: invalid bulk length"}}, limits);
+  ExpectErrors({{"*2\r\n$3\r\nSET\r\n$11\r\n", "ERR Protocol error: invalid bulk length"}}, limits);
   RespParser parser(limits);
   std::vector<std::string_view> args;
   ParseResult r = parser.ParseCommand("*2\r\n$3\r\nSET\r\n$10\r\n", &args);
@@ -320,17 +320,17 @@ TEST(RespParserTest, BulkOverLimitIsAnErrorAtTheHeader) {
 
 TEST(RespParserTest, ExpectedDollar) {
   ExpectErrors({
-      {"*1\r\nx\r\n", "Protocol error: expected '$', got 'x'"},
-      {"*2\r\n$3\r\nGET\r\n:1\r\n", "Protocol error: expected '$', got ':'"},
-      {"*1\r\n\r\n", "Protocol error: expected '$', got ' '"},  // CR/LF mapped to space
-      {"*1\r\n\n\r\n", "Protocol error: expected '$', got ' '"},
-      {"*1\r\n\xff\r\n", "Protocol error: expected '$', got '\xff'"},
-      {"*1\r\nPING\r\n", "Protocol error: expected '$', got 'P'"},
+      {"*1\r\nx\r\n", "ERR Protocol error: expected '$', got 'x'"},
+      {"*2\r\n$3\r\nGET\r\n:1\r\n", "ERR Protocol error: expected '$', got ':'"},
+      {"*1\r\n\r\n", "ERR Protocol error: expected '$', got ' '"},  // CR/LF mapped to space
+      {"*1\r\n\n\r\n", "ERR Protocol error: expected '$', got ' '"},
+      {"*1\r\n\xff\r\n", "ERR Protocol error: expected '$', got '\xff'"},
+      {"*1\r\nPING\r\n", "ERR Protocol error: expected '$', got 'P'"},
   });
 }
 
 TEST(RespParserTest, TooBigInlineRequest) {
-  constexpr std::string_view kErr = "Protocol error: too big inline request";
+  constexpr std::string_view kErr = "ERR Protocol error: too big inline request";
   RespParser parser;
   std::vector<std::string_view> args;
   std::string line(64 * 1024, 'a');
@@ -348,19 +348,19 @@ TEST(RespParserTest, TooBigCountStrings) {
   std::string mbulk = "*" + std::string(64 * 1024 - 1, '1');
   EXPECT_EQ(parser.ParseCommand(mbulk, &args).status, ParseStatus::kNeedMore);
   mbulk.push_back('1');
-  ExpectErrors({{mbulk, "Protocol error: too big mbulk count string"}});
+  ExpectErrors({{mbulk, "ERR Protocol error: too big mbulk count string"}});
 
   const std::string prefix = "*2\r\n$4\r\nECHO\r\n";
   std::string bulk = prefix + "$" + std::string(64 * 1024 - 1, '1');
   EXPECT_EQ(parser.ParseCommand(bulk, &args).status, ParseStatus::kNeedMore);
   bulk.push_back('1');
-  ExpectErrors({{bulk, "Protocol error: too big bulk count string"}});
+  ExpectErrors({{bulk, "ERR Protocol error: too big bulk count string"}});
   // The cap applies before the '$' is checked.
-  ExpectErrors({{"*1\r\n" + std::string(70000, 'X'), "Protocol error: too big bulk count string"}});
+  ExpectErrors({{"*1\r\n" + std::string(70000, 'X'), "ERR Protocol error: too big bulk count string"}});
 }
 
 TEST(RespParserTest, UnbalancedQuotes) {
-  constexpr std::string_view kErr = "Protocol error: unbalanced quotes in request";
+  constexpr std::string_view kErr = "ERR Protocol error: unbalanced quotes in request";
   ExpectErrors({
       {"ECHO \"a\r\n", kErr},
       {"ECHO 'a\r\n", kErr},
@@ -381,7 +381,7 @@ TEST(RespParserTest, ErrorsInsideAPipelineComeAfterTheGoodCommands) {
   ASSERT_EQ(r.status, ParseStatus::kComplete);
   r = parser.ParseCommand(std::string_view(input).substr(r.consumed), &args);
   EXPECT_EQ(r.status, ParseStatus::kError);
-  EXPECT_EQ(r.error, "Protocol error: invalid bulk length");
+  EXPECT_EQ(r.error, "ERR Protocol error: invalid bulk length");
 }
 
 }  // namespace
