@@ -142,19 +142,10 @@ bool ExpireMsOrReply(CommandContext& ctx, std::string_view arg, uint32_t flags, 
   return true;
 }
 
-// Replaces the entry's value with a string, reusing its capacity unless that
-// would keep a much larger buffer alive.
-inline void AssignString(Entry* e, std::string_view value) {
-  if (e->type() == ValueType::kString) {
-    std::string& s = e->mutable_str();
-    if (s.capacity() > 4 * value.size() + 256) {
-      e->SetString(std::string(value));
-    } else {
-      s.assign(value.data(), value.size());
-    }
-  } else {
-    e->SetString(value);
-  }
+// Replaces the entry's value with a string (inline in the entry, which may
+// move: use the returned pointer).
+inline Entry* AssignString(storage::DbView& db, Entry* e, std::string_view value) {
+  return db.SetValue(e, value);
 }
 
 inline void ClearExpiry(storage::DbView& db, Entry* e) {
@@ -206,14 +197,14 @@ void SetGeneric(CommandContext& ctx, uint32_t flags, std::string_view key, std::
     }
     if (e == nullptr) {
       bool created;
-      e = db.FindOrCreate(key, &created);
+      e = db.FindOrCreate(key, &created, value.size());
     }
   } else {
     bool created;
-    e = db.FindOrCreate(key, &created);
+    e = db.FindOrCreate(key, &created, value.size());
   }
 
-  AssignString(e, value);
+  e = AssignString(db, e, value);
   if (has_expire) {
     // A time already past leaves the key to be expired at its next lookup,
     // as Redis does.
@@ -241,8 +232,8 @@ void SetCommand(CommandContext& ctx) {
   if (ctx.argc() == 3) {  // the plain SET: no option parsing
     storage::DbView& db = ctx.db;
     bool created;
-    Entry* e = db.FindOrCreate(ctx.arg(1), &created);
-    AssignString(e, ctx.arg(2));
+    Entry* e = db.FindOrCreate(ctx.arg(1), &created, ctx.arg(2).size());
+    e = AssignString(db, e, ctx.arg(2));
     ClearExpiry(db, e);
     ctx.reply.SimpleString("OK");
     return;
@@ -281,7 +272,7 @@ void GetSetCommand(CommandContext& ctx) {
   } else {
     ctx.reply.Bulk(e->str());
   }
-  AssignString(e, ctx.arg(2));
+  e = AssignString(db, e, ctx.arg(2));
   ClearExpiry(db, e);
 }
 
@@ -347,8 +338,8 @@ void MSetCommand(CommandContext& ctx) {
   storage::DbView& db = ctx.db;
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     bool created;
-    Entry* e = db.FindOrCreate(ctx.arg(i), &created);
-    AssignString(e, ctx.arg(i + 1));
+    Entry* e = db.FindOrCreate(ctx.arg(i), &created, ctx.arg(i + 1).size());
+    e = AssignString(db, e, ctx.arg(i + 1));
     ClearExpiry(db, e);
   }
   ctx.reply.SimpleString("OK");
@@ -368,8 +359,8 @@ void MSetNxCommand(CommandContext& ctx) {
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     bool created;
-    Entry* e = db.FindOrCreate(ctx.arg(i), &created);
-    AssignString(e, ctx.arg(i + 1));
+    Entry* e = db.FindOrCreate(ctx.arg(i), &created, ctx.arg(i + 1).size());
+    e = AssignString(db, e, ctx.arg(i + 1));
     ClearExpiry(db, e);
   }
   ctx.reply.Integer(1);
@@ -386,7 +377,7 @@ void AppendCommand(CommandContext& ctx) {
     }
     if (!CheckStringLength(ctx, e->str().size(), value.size())) return;
   }
-  e->mutable_str().append(value.data(), value.size());
+  e = ctx.db.AppendValue(e, value);
   ctx.reply.Integer(static_cast<int64_t>(e->str().size()));
 }
 
@@ -416,7 +407,7 @@ void GetRangeCommand(CommandContext& ctx) {
     ctx.reply.Error(errors::kWrongType);
     return;
   }
-  const std::string& s = e->str();
+  const std::string_view s = e->str();
   const int64_t len = static_cast<int64_t>(s.size());
   if (start < 0 && end < 0 && start > end) {
     ctx.reply.Bulk("");
@@ -467,11 +458,8 @@ void SetRangeCommand(CommandContext& ctx) {
     }
     if (!CheckStringLength(ctx, static_cast<uint64_t>(offset), value.size())) return;
   }
-  std::string& s = e->mutable_str();
-  const size_t needed = static_cast<size_t>(offset) + value.size();
-  if (s.size() < needed) s.resize(needed, '\0');
-  std::memcpy(s.data() + offset, value.data(), value.size());
-  ctx.reply.Integer(static_cast<int64_t>(s.size()));
+  e = db.SetRange(e, static_cast<size_t>(offset), value);
+  ctx.reply.Integer(static_cast<int64_t>(e->str().size()));
 }
 
 // Redis's incrDecrCommand.
@@ -498,7 +486,7 @@ void IncrDecr(CommandContext& ctx, int64_t incr) {
   char buf[24];
   const auto [ptr, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   (void)ec;
-  e->mutable_str().assign(buf, static_cast<size_t>(ptr - buf));
+  e = ctx.db.SetValue(e, std::string_view(buf, static_cast<size_t>(ptr - buf)));
   ctx.reply.Integer(value);
 }
 
@@ -555,7 +543,7 @@ void IncrByFloatCommand(CommandContext& ctx) {
     bool created;
     e = db.FindOrCreate(ctx.arg(1), &created);
   }
-  e->mutable_str() = LongDoubleToString(value);
+  e = db.SetValue(e, LongDoubleToString(value));
   ctx.reply.Bulk(e->str());
 }
 
@@ -630,6 +618,14 @@ void RegisterStringCommands(CommandTable& table) {
   table.Register(Spec(
       "getrange", 4, kRead, 1, 1, 1, GetRangeCommand,
       "Get a substring of the string stored at a key", "2.4.0",
+      "O(N) where N is the length of the returned string. The complexity is ultimately determined "
+      "by the returned length, but because creating a substring from an existing string is very "
+      "cheap, it can be considered O(1) for small strings.",
+      "@read @string @slow"));
+  // SUBSTR is GETRANGE's old name; Redis 7 still answers it (deprecated since 2.0.0).
+  table.Register(Spec(
+      "substr", 4, kRead, 1, 1, 1, GetRangeCommand,
+      "Get a substring of the string stored at a key", "1.0.0",
       "O(N) where N is the length of the returned string. The complexity is ultimately determined "
       "by the returned length, but because creating a substring from an existing string is very "
       "cheap, it can be considered O(1) for small strings.",

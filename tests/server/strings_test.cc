@@ -367,6 +367,7 @@ TEST_F(StringsTest, GetRange) {
   EXPECT_EQ(h_.Run({"SET", "s", "hello"}), kOk);
   EXPECT_EQ(h_.Run({"GETRANGE", "s", "0", "-1"}), "$5\r\nhello\r\n");
   EXPECT_EQ(h_.Run({"GETRANGE", "s", "-3", "-1"}), "$3\r\nllo\r\n");
+  EXPECT_EQ(h_.Run({"SUBSTR", "s", "-3", "-1"}), "$3\r\nllo\r\n") << "GETRANGE's old name";
   EXPECT_EQ(h_.Run({"GETRANGE", "s", "-1", "-3"}), "$0\r\n\r\n");
   EXPECT_EQ(h_.Run({"GETRANGE", "s", "-100", "2"}), "$3\r\nhel\r\n");
   EXPECT_EQ(h_.Run({"GETRANGE", "s", "3", "100"}), "$2\r\nlo\r\n");
