@@ -1,5 +1,8 @@
 #include "storage/db_view.h"
 
+#include <algorithm>
+#include <cstring>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -26,6 +29,16 @@ Entry* DbView::Find(std::string_view key) {
   const size_t shard_index = store_->ShardIndex(hash);
   Table& table = store_->shard(shard_index).table(db_);
   Entry* e = table.Find(key, hash);
+  if (e == nullptr || ExpireIfNeeded(table, e, shard_index)) return nullptr;
+  Touch(e);
+  return e;
+}
+
+Entry* DbView::FindNoTouch(std::string_view key) {
+  const uint64_t hash = Store::HashKey(key);
+  const size_t shard_index = store_->ShardIndex(hash);
+  Table& table = store_->shard(shard_index).table(db_);
+  Entry* e = table.Find(key, hash);
   if (e != nullptr && ExpireIfNeeded(table, e, shard_index)) return nullptr;
   return e;
 }
@@ -37,22 +50,85 @@ Entry* DbView::FindForRead(std::string_view key) {
   Table& table = shard.table(db_);
   Entry* e = table.Find(key, hash);
   if (e != nullptr && ExpireIfNeeded(table, e, shard_index)) e = nullptr;
+  if (e != nullptr) Touch(e);
   auto& counter = e != nullptr ? shard.counters().keyspace_hits : shard.counters().keyspace_misses;
   counter.fetch_add(1, std::memory_order_relaxed);
   return e;
 }
 
-Entry* DbView::FindOrCreate(std::string_view key, bool* created) {
+Entry* DbView::FindOrCreate(std::string_view key, bool* created, size_t value_capacity) {
   const uint64_t hash = Store::HashKey(key);
   const size_t shard_index = store_->ShardIndex(hash);
   Table& table = store_->shard(shard_index).table(db_);
   Entry* e = table.Find(key, hash);
   if (e != nullptr && !ExpireIfNeeded(table, e, shard_index)) {
     *created = false;
+    Touch(e);
     return e;
   }
   *created = true;
-  return table.Insert(key, hash);
+  e = table.Insert(key, hash, value_capacity);
+  e->set_access_clock(store_->lfu() ? LfuInit(now_ms_) : LruClock(now_ms_));
+  return e;
+}
+
+Entry* DbView::Grow(Entry* entry, size_t capacity) {
+  const uint64_t hash = entry->key_hash();
+  return TableFor(hash).Reallocate(entry, hash, capacity);
+}
+
+Entry* DbView::SetValue(Entry* entry, std::string_view value) {
+  const size_t cap = entry->inline_capacity();
+  // Keep the block unless the value does not fit or it would waste a lot.
+  if (value.size() <= cap && cap <= 2 * value.size() + 64) {
+    entry->SetString(value);  // handles aliasing and out-of-line values
+    return entry;
+  }
+  std::string copy;
+  if (!value.empty() && entry->Owns(value.data())) {
+    copy.assign(value);  // the block (or buffer) holding it is about to go
+    value = copy;
+  }
+  if (entry->type() == ValueType::kHash) entry->SetString(std::string_view());
+  entry = Grow(entry, value.size());
+  entry->SetString(value);
+  return entry;
+}
+
+Entry* DbView::AppendValue(Entry* entry, std::string_view suffix) {
+  const size_t len = entry->val_len_;
+  const size_t needed = len + suffix.size();
+  std::string copy;
+  if (needed > entry->inline_capacity() || !entry->value_inline()) {
+    if (!suffix.empty() && entry->Owns(suffix.data())) {
+      copy.assign(suffix);
+      suffix = copy;
+    }
+    // Greedy growth, as sds: double below 1 MB, then +1 MB.
+    const size_t target = needed < (size_t{1} << 20) ? needed * 2 : needed + (size_t{1} << 20);
+    entry = Grow(entry, target);
+  }
+  if (!suffix.empty()) std::memmove(entry->value_area() + len, suffix.data(), suffix.size());
+  entry->val_len_ = static_cast<uint32_t>(needed);
+  return entry;
+}
+
+Entry* DbView::SetRange(Entry* entry, size_t offset, std::string_view value) {
+  const size_t len = entry->val_len_;
+  const size_t needed = std::max(len, offset + value.size());
+  std::string copy;
+  if (needed > entry->inline_capacity() || !entry->value_inline()) {
+    if (!value.empty() && entry->Owns(value.data())) {
+      copy.assign(value);
+      value = copy;
+    }
+    entry = Grow(entry, needed);
+  }
+  char* data = entry->value_area();
+  if (offset > len) std::memset(data + len, 0, offset - len);
+  if (!value.empty()) std::memmove(data + offset, value.data(), value.size());
+  entry->val_len_ = static_cast<uint32_t>(needed);
+  return entry;
 }
 
 bool DbView::Erase(std::string_view key) {
@@ -61,11 +137,14 @@ bool DbView::Erase(std::string_view key) {
   Table& table = store_->shard(shard_index).table(db_);
   Entry* e = table.Find(key, hash);
   if (e == nullptr || ExpireIfNeeded(table, e, shard_index)) return false;
-  table.Erase(e);
+  table.Erase(e, hash);
   return true;
 }
 
-void DbView::Erase(Entry* entry) { TableFor(entry->key_hash()).Erase(entry); }
+void DbView::Erase(Entry* entry) {
+  const uint64_t hash = entry->key_hash();
+  TableFor(hash).Erase(entry, hash);
+}
 
 void DbView::SetExpiry(Entry* entry, int64_t expire_at_ms) {
   const bool had = entry->has_expiry();

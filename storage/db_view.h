@@ -6,6 +6,9 @@
 // Lazy expiry lives here: every lookup of a key past its expiry time deletes
 // it (counted in expired_keys) and reports it absent, so an expired key is
 // never returned.
+//
+// Every lookup except FindNoTouch also updates the entry's access clock (LRU
+// time or LFU counter, storage/eviction.h), as Redis's lookupKey does.
 
 #include <cstdint>
 #include <memory>
@@ -31,8 +34,23 @@ class DbView {
   Entry* Find(std::string_view key);
   // As Find, and counts a keyspace hit or miss (Redis's lookupKeyRead).
   Entry* FindForRead(std::string_view key);
-  // The live entry for `key`, or a new empty string entry (*created = true).
-  Entry* FindOrCreate(std::string_view key, bool* created);
+  // As Find, but leaves the access clock alone (OBJECT, MEMORY USAGE).
+  Entry* FindNoTouch(std::string_view key);
+  // The live entry for `key`, or a new empty string entry (*created = true)
+  // whose block already has room for `value_capacity` value bytes inline
+  // (pass the size of the value about to be set, to save a reallocation).
+  Entry* FindOrCreate(std::string_view key, bool* created, size_t value_capacity = 0);
+
+  // String value mutation. Each may move the entry to a larger (or, for
+  // SetValue, a smaller) block and returns its address; `entry` is invalid
+  // afterwards. The value stays inline in the entry's block. `value` may
+  // point into the entry's own current value.
+  // Makes `entry` a string holding `value` (drops a hash value).
+  Entry* SetValue(Entry* entry, std::string_view value);
+  // Appends to a string entry (growing its block geometrically, like sds).
+  Entry* AppendValue(Entry* entry, std::string_view suffix);
+  // Redis's SETRANGE on a string entry: pads with zero bytes up to `offset`.
+  Entry* SetRange(Entry* entry, size_t offset, std::string_view value);
   // Deletes `key` if present and live. Returns whether it was.
   bool Erase(std::string_view key);
   void Erase(Entry* entry);
@@ -61,6 +79,12 @@ class DbView {
  private:
   Table& TableFor(uint64_t hash) { return store_->shard(store_->ShardIndex(hash)).table(db_); }
   bool ExpireIfNeeded(Table& table, Entry* entry, size_t shard_index);
+  void Touch(Entry* entry) {
+    entry->set_access_clock(store_->lfu() ? LfuTouch(entry->access_clock(), now_ms_)
+                                          : LruClock(now_ms_));
+  }
+  // Reallocates a string entry to hold `capacity` value bytes inline.
+  Entry* Grow(Entry* entry, size_t capacity);
 
   Store* store_;
   int db_;

@@ -20,7 +20,10 @@ Store::Store(StoreOptions options) : options_(options) {
   for (size_t i = 0; i < n; ++i) {
     shards_.push_back(std::make_unique<Shard>(options_.shard_bits, options_.databases));
   }
+  evictor_ = std::make_unique<Evictor>(this);
 }
+
+Store::~Store() = default;
 
 uint64_t Store::HashKey(std::string_view key) {
   return static_cast<uint64_t>(absl::Hash<std::string_view>{}(key));

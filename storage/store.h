@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "storage/clock.h"
+#include "storage/eviction.h"
 #include "storage/table.h"
 
 namespace hotcache::storage {
@@ -56,6 +57,7 @@ class Shard {
 class Store {
  public:
   explicit Store(StoreOptions options = {});
+  ~Store();
 
   static uint64_t HashKey(std::string_view key);
   size_t ShardIndex(uint64_t hash) const { return hash & (shards_.size() - 1); }
@@ -78,9 +80,20 @@ class Store {
   size_t DbSizeLocked(int db);
   size_t VolatileCountLocked(int db);
 
+  // Which encoding lookups write into Entry::access_clock() (eviction.h):
+  // Redis's LFU layout when the maxmemory-policy is an LFU one, else the LRU
+  // clock. Set by whoever applies the configuration (the dispatcher).
+  bool lfu() const { return lfu_.load(std::memory_order_relaxed); }
+  void set_lfu(bool lfu) { lfu_.store(lfu, std::memory_order_relaxed); }
+
+  // maxmemory enforcement (thread-safe; call holding no shard lock).
+  Evictor& evictor() { return *evictor_; }
+
  private:
   StoreOptions options_;
   std::vector<std::unique_ptr<Shard>> shards_;
+  std::atomic<bool> lfu_{false};
+  std::unique_ptr<Evictor> evictor_;
 };
 
 // A set of shard locks, taken in ascending index order and released on

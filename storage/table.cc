@@ -1,6 +1,11 @@
 #include "storage/table.h"
 
+#include <algorithm>
+#include <cstring>
 #include <utility>
+
+#include "storage/memory.h"
+#include "storage/store.h"
 
 namespace hotcache::storage {
 
@@ -17,7 +22,7 @@ Table::~Table() { Clear(); }
 Entry* Table::Find(std::string_view key, uint64_t hash) const {
   if (size_ == 0) return nullptr;
   for (Entry* e = buckets_[BucketOf(hash)]; e != nullptr; e = e->next_) {
-    if (e->hash_ == hash && e->key() == key) return e;
+    if (e->key() == key) return e;
   }
   return nullptr;
 }
@@ -30,36 +35,70 @@ void Table::MaybeShrink() {
 
 void Table::Link(Entry* entry) {
   if (buckets_.empty()) buckets_.assign(kInitialBuckets, nullptr);
-  Entry*& head = buckets_[BucketOf(entry->hash_)];
+  Entry*& head = buckets_[BucketOf(Store::HashKey(entry->key()))];
   entry->next_ = head;
   head = entry;
   ++size_;
   if (size_ > buckets_.size()) Resize(buckets_.size() * 2);
 }
 
-void Table::Unlink(Entry* entry) {
-  Entry** link = &buckets_[BucketOf(entry->hash_)];
+Entry** Table::LinkTo(Entry* entry, uint64_t hash) {
+  Entry** link = &buckets_[BucketOf(hash)];
   while (*link != entry) link = &(*link)->next_;
+  return link;
+}
+
+void Table::Unlink(Entry* entry, uint64_t hash) {
+  Entry** link = LinkTo(entry, hash);
   *link = entry->next_;
   entry->next_ = nullptr;
   --size_;
   if (entry->has_expiry()) --volatile_count_;
 }
 
-Entry* Table::Insert(std::string_view key, uint64_t hash) {
+Entry* Table::Insert(std::string_view key, uint64_t hash, size_t value_capacity) {
   MaybeShrink();
-  Entry* entry = new Entry(key, hash);
-  Link(entry);
+  Entry* entry = Entry::Create(key, value_capacity);
+  if (buckets_.empty()) buckets_.assign(kInitialBuckets, nullptr);
+  Entry*& head = buckets_[BucketOf(hash)];
+  entry->next_ = head;
+  head = entry;
+  ++size_;
+  if (size_ > buckets_.size()) Resize(buckets_.size() * 2);
   return entry;
 }
 
-void Table::Erase(Entry* entry) {
-  Unlink(entry);
+void Table::Erase(Entry* entry) { Erase(entry, Store::HashKey(entry->key())); }
+
+void Table::Erase(Entry* entry, uint64_t hash) {
+  Unlink(entry, hash);
   delete entry;
 }
 
+Entry* Table::Reallocate(Entry* entry, uint64_t hash, size_t value_capacity) {
+  Entry** link = LinkTo(entry, hash);
+  const size_t key_len = entry->key_length();
+  const size_t bytes = Entry::kHeaderSize + key_len + std::max(value_capacity, sizeof(void*));
+  Entry* moved;
+  if (entry->kind() == Entry::Kind::kInline) {
+    moved = static_cast<Entry*>(storage::Reallocate(entry, bytes));
+  } else {
+    // Out-of-line string: a fresh block with the value copied inline.
+    moved = Entry::Create(entry->key(), value_capacity);
+    moved->expire_at_ms_ = entry->expire_at_ms_;
+    moved->access_ = entry->access_;
+    moved->next_ = entry->next_;
+    const std::string_view value = entry->str();
+    if (!value.empty()) std::memcpy(moved->value_area(), value.data(), value.size());
+    moved->val_len_ = static_cast<uint32_t>(value.size());
+    delete entry;
+  }
+  *link = moved;
+  return moved;
+}
+
 std::unique_ptr<Entry> Table::Detach(Entry* entry) {
-  Unlink(entry);
+  Unlink(entry, Store::HashKey(entry->key()));
   return std::unique_ptr<Entry>(entry);
 }
 
@@ -73,13 +112,18 @@ Entry* Table::Adopt(std::unique_ptr<Entry> entry) {
 }
 
 std::unique_ptr<Entry> Table::Rekey(std::unique_ptr<Entry> entry, std::string_view new_key,
-                                    uint64_t new_hash) {
-  auto fresh = std::make_unique<Entry>(new_key, new_hash);
+                                    uint64_t /*new_hash*/) {
+  const Entry::Kind kind = entry->kind();
+  const size_t value_bytes = kind == Entry::Kind::kInline ? entry->val_len_ : sizeof(void*);
+  std::unique_ptr<Entry> fresh(Entry::Create(new_key, value_bytes));
   fresh->expire_at_ms_ = entry->expire_at_ms_;
-  fresh->access_clock_ = entry->access_clock_;
-  fresh->type_ = entry->type_;
-  fresh->str_ = std::move(entry->str_);
-  fresh->hash_value_ = std::move(entry->hash_value_);
+  fresh->access_ = entry->access_;
+  // Moves the inline bytes, or the pointer to the out-of-line value.
+  if (value_bytes != 0) std::memcpy(fresh->value_area(), entry->value_area(), value_bytes);
+  fresh->val_len_ = entry->val_len_;
+  fresh->set_kind(kind);
+  entry->set_kind(Entry::Kind::kInline);  // the old block no longer owns the value
+  entry->val_len_ = 0;
   return fresh;
 }
 
@@ -137,7 +181,7 @@ void Table::Resize(size_t new_bucket_count) {
   for (Entry* head : old) {
     while (head != nullptr) {
       Entry* next = head->next_;
-      Entry*& slot = buckets_[BucketOf(head->hash_)];
+      Entry*& slot = buckets_[BucketOf(Store::HashKey(head->key()))];
       head->next_ = slot;
       slot = head;
       head = next;

@@ -8,6 +8,11 @@
 // The table doubles when size() exceeds the bucket count and halves when it
 // falls below 1/8 of it (never below 4 buckets once allocated).
 //
+// Entries do not store their hash: `hash` arguments must be
+// Store::HashKey(key), which the table recomputes when it grows or when an
+// entry is erased without its hash (tests may pass other hashes only to
+// Insert/Find/Erase(entry, hash) of tables that never resize).
+//
 // Thread safety: none. The owning shard's mutex must be held for every call.
 
 #include <cstddef>
@@ -29,10 +34,19 @@ class Table {
 
   // The entry for `key` (whose hash is `hash`), or nullptr. No expiry check.
   Entry* Find(std::string_view key, uint64_t hash) const;
-  // Adds `key`, which must not be present, as an empty string entry.
-  Entry* Insert(std::string_view key, uint64_t hash);
-  // Removes and destroys `entry`, which must belong to this table.
+  // Adds `key`, which must not be present, as an empty string entry whose
+  // block has room for `value_capacity` value bytes inline.
+  Entry* Insert(std::string_view key, uint64_t hash, size_t value_capacity = 0);
+  // Removes and destroys `entry`, which must belong to this table. The second
+  // form saves rehashing the key when the caller has its hash.
   void Erase(Entry* entry);
+  void Erase(Entry* entry, uint64_t hash);
+  // Gives `entry` (whose key hashes to `hash`) a block with room for at least
+  // `value_capacity` value bytes inline, moving an out-of-line string value
+  // inline. Keeps its key, value, expiry and access clock and its place in
+  // the chain. Returns the entry's new address (the old one is invalid).
+  // Precondition: entry->type() == kString.
+  Entry* Reallocate(Entry* entry, uint64_t hash, size_t value_capacity);
   // Moves `entry` out of this table without destroying it; the caller owns it
   // until it gives it to AdoptEntry (used by RENAME and MOVE).
   std::unique_ptr<Entry> Detach(Entry* entry);
@@ -79,7 +93,9 @@ class Table {
   // Puts `entry` at the head of its chain, ++size_, grows if needed.
   void Link(Entry* entry);
   // Takes `entry` out of its chain, --size_, adjusts volatile_count_.
-  void Unlink(Entry* entry);
+  void Unlink(Entry* entry, uint64_t hash);
+  // The link (bucket head or a predecessor's next_) that points at `entry`.
+  Entry** LinkTo(Entry* entry, uint64_t hash);
   size_t BucketOf(uint64_t hash) const { return (hash >> shift_) & (buckets_.size() - 1); }
 
   unsigned shift_;

@@ -14,6 +14,13 @@
 namespace hotcache::server {
 
 struct CommandSpec;
+struct ServerContext;
+struct ClientState;
+
+// Drops every WATCH of `client` (watch_table.cc). Locks the watched keys'
+// shards itself: call holding no shard lock.
+void UnwatchAllKeys(ClientState& client);
+class Subscriber;
 
 // The part of a client that other threads may read (CLIENT LIST/INFO/KILL).
 // Atomics are written by the owning thread only; strings are guarded by mu.
@@ -43,6 +50,15 @@ struct ClientInfo {
   std::string lib_ver;   // guarded by mu (CLIENT SETINFO LIB-VER)
 };
 
+// A key a client WATCHes.
+struct WatchedKey {
+  int db = 0;
+  std::string key;
+  // Live when WATCHed: EXEC aborts if it is gone by then (expired or evicted,
+  // which touch no watcher), as Redis 7 does.
+  bool existed = false;
+};
+
 // A command queued inside MULTI: owns its arguments (the read buffer is reused).
 struct QueuedCommand {
   const CommandSpec* spec = nullptr;
@@ -65,8 +81,28 @@ struct ClientState {
   bool in_multi = false;
   bool multi_error = false;  // a queued command was rejected -> EXECABORT
   std::vector<QueuedCommand> multi_queue;
-  // WATCH: (db, key) pairs and whether one changed; filled by the transactions issue.
-  bool watch_dirty = false;
+  // WATCH (watch_table.h). watched_keys belongs to the client's thread.
+  // watch_dirty is set by whichever thread changes a watched key, holding
+  // that key's shard lock; EXEC reads it holding the same locks.
+  std::vector<WatchedKey> watched_keys;
+  std::atomic<bool> watch_dirty{false};
+  ServerContext* watch_server = nullptr;  // where watched_keys are registered
+
+  ClientState() = default;
+  ClientState(const ClientState&) = delete;
+  ClientState& operator=(const ClientState&) = delete;
+  // A client that goes away (disconnect) unregisters its watches.
+  ~ClientState() {
+    if (!watched_keys.empty()) UnwatchAllKeys(*this);
+  }
+
+  // Pub/Sub. `subscriber` is how this client receives messages, set by its
+  // owner (the net Connection, or the test harness) before any command runs
+  // and removed from the PubSubRegistry by that owner on disconnect.
+  Subscriber* subscriber = nullptr;
+  // Channels + patterns subscribed to (mirrored into info->subscriptions /
+  // info->psubscriptions apart). Non-zero on RESP2 = "subscribe mode".
+  int pubsub_subscriptions = 0;
 
   void SetDb(int new_db) {
     db = new_db;

@@ -66,6 +66,9 @@ void RegisterAllCommands(CommandTable& table) {
   RegisterStringCommands(table);
   RegisterKeyCommands(table);
   RegisterHashCommands(table);
+  RegisterTransactionCommands(table);
+  RegisterMemoryCommands(table);
+  RegisterPubSubCommands(table);
 }
 
 }  // namespace hotcache::server

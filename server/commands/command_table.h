@@ -51,6 +51,9 @@ void RegisterConnectionCommands(CommandTable& table);  // connection.cc: PING EC
 void RegisterServerCommands(CommandTable& table);      // server_cmds.cc: INFO CONFIG TIME DBSIZE FLUSH* SWAPDB SHUTDOWN
 void RegisterIntrospectionCommands(CommandTable& table);  // introspection.cc: COMMAND and its subcommands
 void RegisterHashCommands(CommandTable& table);        // hashes.cc
+void RegisterMemoryCommands(CommandTable& table);      // memory.cc: MEMORY OBJECT
+void RegisterPubSubCommands(CommandTable& table);      // pubsub.cc: (P)(UN)SUBSCRIBE PUBLISH PUBSUB
+void RegisterTransactionCommands(CommandTable& table);  // transactions.cc: MULTI EXEC DISCARD WATCH UNWATCH
 // All of the above.
 void RegisterAllCommands(CommandTable& table);
 

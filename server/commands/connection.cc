@@ -164,6 +164,13 @@ void PingCommand(CommandContext& ctx) {
     ctx.reply.Error(errors::WrongArity(ctx.spec.name));
     return;
   }
+  // RESP2 subscribe mode: ["pong", message-or-""] (Redis's pingCommand).
+  if (ctx.client.pubsub_subscriptions > 0 && ctx.client.resp == 2) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.argc() == 1 ? std::string_view() : ctx.arg(1));
+    return;
+  }
   if (ctx.argc() == 1) {
     ctx.reply.SimpleString("PONG");
   } else {

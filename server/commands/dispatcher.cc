@@ -5,6 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "protocol/errors.h"
+#include "server/commands/watch_table.h"
+#include "storage/eviction.h"
 
 namespace hotcache::server {
 namespace {
@@ -26,6 +28,38 @@ void AddLocksFor(const CommandSpec& spec, std::span<const std::string_view> args
   scratch.clear();
   CollectKeys(spec, args, &scratch);
   for (std::string_view key : scratch) locks.AddKey(key);
+}
+
+static_assert(static_cast<int>(storage::MaxmemoryPolicy::kVolatileTtl) ==
+              static_cast<int>(EvictionPolicy::kVolatileTtl));
+static_assert(static_cast<int>(storage::MaxmemoryPolicy::kAllKeysLfu) ==
+              static_cast<int>(EvictionPolicy::kAllKeysLfu));
+
+// maxmemory, as Redis's processCommand applies it: before a command that may
+// grow memory (kDenyOom), evict until used_memory <= maxmemory (holding no
+// shard lock). Returns false when the command must be refused with OOM. Also
+// keeps the store's access-clock encoding (LRU or LFU) in step with the policy.
+bool MemoryAllows(const ServerContext& server, const CommandSpec& spec) {
+  const Config* config = server.config;
+  if (config == nullptr) return true;
+  const auto policy = static_cast<storage::MaxmemoryPolicy>(config->maxmemory_policy());
+  const bool lfu = storage::IsLfuPolicy(policy);
+  if (server.store->lfu() != lfu) server.store->set_lfu(lfu);
+  if (!(spec.flags & kDenyOom)) return true;
+  const int64_t maxmemory = config->maxmemory();
+  if (maxmemory <= 0) return true;
+  const storage::EvictionLimits limits{static_cast<uint64_t>(maxmemory), policy,
+                                       config->maxmemory_samples()};
+  return server.store->evictor().EnsureMemory(limits, server.clock->NowMs());
+}
+
+// Commands that run at once inside MULTI instead of being queued: Redis's
+// processCommand knows them by name (multi.c's own commands, QUIT, RESET).
+bool RunsInsideMulti(const CommandSpec& spec) {
+  if (spec.flags & kNoMulti) return true;
+  const std::string_view n = spec.name;
+  return n == "exec" || n == "discard" || n == "multi" || n == "watch" || n == "quit" ||
+         n == "reset";
 }
 
 int64_t MonotonicMicros() {
@@ -65,6 +99,13 @@ void Dispatcher::Reject(const CommandSpec& spec, ClientState& client, std::strin
   if (client.in_multi) client.multi_error = true;
   stats_->commands[spec.id].rejected_calls.fetch_add(1, std::memory_order_relaxed);
   stats_->total_error_replies.fetch_add(1, std::memory_order_relaxed);
+  if (spec.name == "exec") {
+    // Redis's execCommandAbort: a rejected EXEC (even outside MULTI) discards
+    // the transaction and every WATCH.
+    DiscardTransaction(client);
+    reply.Error(errors::ExecAbortBecause(message));
+    return;
+  }
   reply.Error(message);
 }
 
@@ -94,8 +135,18 @@ void Dispatcher::Dispatch(const CommandSpec& container, ClientState& client,
     return;
   }
   client.info->last_command.store(spec, std::memory_order_relaxed);
+  if (!MemoryAllows(server_, *spec)) {
+    Reject(*spec, client, errors::kOom, reply);
+    return;
+  }
+  // RESP2 subscribe mode (Redis's processCommand): only (P)(UN)SUBSCRIBE, PING, QUIT, RESET.
+  if (client.pubsub_subscriptions > 0 && client.resp == 2 &&
+      !(spec->flags & kAllowedInSubscribe)) {
+    Reject(*spec, client, errors::OnlySubscribeContext(spec->name), reply);
+    return;
+  }
 
-  if (client.in_multi && !(spec->flags & kNoMulti)) {
+  if (client.in_multi && !RunsInsideMulti(*spec)) {
     QueuedCommand& queued = client.multi_queue.emplace_back();
     queued.spec = spec;
     queued.args.assign(args.begin(), args.end());
@@ -126,44 +177,60 @@ void Dispatcher::Call(const CommandSpec& spec, ClientState& client,
   stat.calls.fetch_add(1, std::memory_order_relaxed);
   stat.usec.fetch_add(static_cast<uint64_t>(elapsed_us), std::memory_order_relaxed);
   stats_->total_commands_processed.fetch_add(1, std::memory_order_relaxed);
-  if (out->size() > mark && (*out)[mark] == '-') {
+  const bool failed = out->size() > mark && (*out)[mark] == '-';
+  if (failed) {
     stat.failed_calls.fetch_add(1, std::memory_order_relaxed);
     stats_->total_error_replies.fetch_add(1, std::memory_order_relaxed);
+  } else if ((spec.flags & kWrite) && server_.watches.active()) {
+    // Still holding the command's shard locks (watch_table.h).
+    TouchModifiedKeys(server_.watches, *server_.store, spec, client.db, args,
+                      std::string_view(*out).substr(mark), &touch_keys_);
   }
 }
 
+void Dispatcher::DiscardTransaction(ClientState& client) {
+  client.in_multi = false;
+  client.multi_error = false;
+  client.multi_queue.clear();
+  client.info->in_multi.store(false, std::memory_order_relaxed);
+  client.info->multi_queued.store(-1, std::memory_order_relaxed);
+  UnwatchAllKeys(client);
+  client.watch_dirty.store(false, std::memory_order_relaxed);
+}
+
 void Dispatcher::ExecTransaction(ClientState& client, protocol::ReplyWriter& reply) {
-  auto reset = [&client] {
-    client.in_multi = false;
-    client.multi_error = false;
-    client.watch_dirty = false;
-    client.multi_queue.clear();
-    client.info->in_multi.store(false, std::memory_order_relaxed);
-    client.info->multi_queued.store(-1, std::memory_order_relaxed);
-  };
   if (client.multi_error) {
-    reset();
+    DiscardTransaction(client);
     reply.Error(errors::kExecAbort);
     return;
   }
-  if (client.watch_dirty) {
-    reset();
-    reply.NullArray();
-    return;
-  }
   std::vector<QueuedCommand> queue = std::move(client.multi_queue);
-  reset();
+  client.in_multi = false;
+  client.multi_error = false;
+  client.multi_queue.clear();
+  client.info->in_multi.store(false, std::memory_order_relaxed);
+  client.info->multi_queued.store(-1, std::memory_order_relaxed);
 
   // Every shard any queued command touches is locked for the whole
-  // transaction, in ascending order: no client sees half of it.
+  // transaction, in ascending order: no client sees half of it. The watched
+  // keys' shards too, so no write can fall between the WATCH check and the
+  // commands.
   storage::LockSet locks(server_.store);
   std::vector<std::vector<std::string_view>> argvs(queue.size());
   for (size_t i = 0; i < queue.size(); ++i) {
     argvs[i].assign(queue[i].args.begin(), queue[i].args.end());
     AddLocksFor(*queue[i].spec, argvs[i], locks, scratch_keys_);
   }
+  AddWatchedKeyShards(client, locks);
   locks.Lock();
   const int64_t now_ms = server_.clock->NowMs();
+  const bool changed = WatchedKeysChanged(client, now_ms);
+  UnwatchAllKeysLocked(client);
+  client.watch_dirty.store(false, std::memory_order_relaxed);
+  if (changed) {
+    reply.NullArray();
+    return;
+  }
   reply.ArrayHeader(queue.size());
   for (size_t i = 0; i < queue.size(); ++i) {
     Call(*queue[i].spec, client, argvs[i], reply, locks, now_ms);

@@ -26,7 +26,14 @@ class Dispatcher {
                protocol::ReplyWriter& reply);
 
   // Runs the queued commands of MULTI atomically (EXEC). Public for EXEC's handler.
+  // Locks the shards of every queued command and every WATCHed key; replies
+  // EXECABORT if a command was rejected while queuing, a null array if a
+  // watched key changed, else the array of replies. Leaves MULTI and drops
+  // every WATCH either way. Precondition: client.in_multi, no shard lock held.
   void ExecTransaction(ClientState& client, protocol::ReplyWriter& reply);
+  // Leaves MULTI, drops the queue and every WATCH (DISCARD, an aborted EXEC).
+  // Precondition: no shard lock held.
+  void DiscardTransaction(ClientState& client);
 
   ServerContext& server() { return server_; }
   ThreadStats* stats() { return stats_; }
@@ -46,6 +53,7 @@ class Dispatcher {
   ServerContext& server_;
   ThreadStats* stats_;
   std::vector<std::string_view> scratch_keys_;
+  std::vector<std::string_view> touch_keys_;  // keys whose watchers a write marks dirty
 };
 
 }  // namespace hotcache::server

@@ -1,9 +1,11 @@
 #include "server/net/connection.h"
 
+#include <asio/post.hpp>
 #include <asio/write.hpp>
 
 #include <cstring>
 
+#include "server/config/config.h"
 #include "server/net/io_thread.h"
 #include "spdlog/spdlog.h"
 
@@ -27,10 +29,20 @@ Connection::Connection(asio::ip::tcp::socket socket, IoThread& thread,
                        server::ServerContext& server)
     : socket_(std::move(socket)), thread_(thread), server_(server) {
   in_.resize(kInitialReadBuffer);
+  client_.subscriber = this;
 }
 
 Connection::~Connection() {
+  UnsubscribeAll();
   server_.clients->Remove(client_.info->id);
+}
+
+void Connection::UnsubscribeAll() {
+  if (client_.pubsub_subscriptions == 0 || server_.pubsub == nullptr) return;
+  server_.pubsub->UnsubscribeAll(this);
+  client_.pubsub_subscriptions = 0;
+  client_.info->subscriptions.store(0, std::memory_order_relaxed);
+  client_.info->psubscriptions.store(0, std::memory_order_relaxed);
 }
 
 void Connection::Start() {
@@ -61,6 +73,7 @@ void Connection::Start() {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  UnsubscribeAll();
   thread_.RemoveConnection(this);
   std::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
@@ -68,7 +81,7 @@ void Connection::Close() {
 }
 
 void Connection::DoRead() {
-  if (closed_) return;
+  if (closed_ || reading_) return;
   if (client_.info->kill_requested.load(std::memory_order_relaxed)) {
     Close();
     return;
@@ -76,12 +89,14 @@ void Connection::DoRead() {
   // Make room: at least what the parser asked for, and never a full buffer.
   size_t want = std::max(need_, in_len_ + 4096);
   if (want > in_.size()) in_.resize(std::max(want, in_.size() * 2));
+  reading_ = true;
   socket_.async_read_some(
       asio::buffer(in_.data() + in_len_, in_.size() - in_len_),
       [self = shared_from_this()](const std::error_code& ec, size_t n) { self->OnRead(ec, n); });
 }
 
 void Connection::OnRead(const std::error_code& ec, size_t n) {
+  reading_ = false;
   if (ec) {
     Close();
     return;
@@ -94,10 +109,17 @@ void Connection::OnRead(const std::error_code& ec, size_t n) {
     return;
   }
   ProcessInput();
+  Continue();
+}
+
+void Connection::Continue() {
   if (closed_) return;
   if (!out_.empty()) {
-    DoWrite();
-  } else if (close_after_write_) {
+    if (!writing_) DoWrite();
+    return;  // OnWrite continues
+  }
+  if (writing_) return;  // a message write is in flight: OnWrite continues
+  if (close_after_write_) {
     Close();
   } else {
     DoRead();
@@ -123,7 +145,9 @@ void Connection::ProcessInput() {
     pos += result.consumed;
     if (args_.empty()) continue;
     writer_.set_resp3(client_.resp == 3);
+    executing_ = true;
     thread_.dispatcher().Execute(client_, args_, writer_);
+    executing_ = false;
     if (client_.close_after_reply) close_after_write_ = true;
     if (out_.size() > kOutputHighWater) break;
   }
@@ -148,6 +172,7 @@ void Connection::ProcessInput() {
 }
 
 void Connection::DoWrite() {
+  writing_ = true;
   sending_.clear();
   sending_.swap(out_);
   client_.info->output_buffer_bytes.store(sending_.size(), std::memory_order_relaxed);
@@ -158,7 +183,8 @@ void Connection::DoWrite() {
 }
 
 void Connection::OnWrite(const std::error_code& ec, size_t n) {
-  client_.info->output_buffer_bytes.store(0, std::memory_order_relaxed);
+  writing_ = false;
+  client_.info->output_buffer_bytes.store(out_.size(), std::memory_order_relaxed);
   if (ec) {
     Close();
     return;
@@ -168,6 +194,12 @@ void Connection::OnWrite(const std::error_code& ec, size_t n) {
     sending_.clear();
     sending_.shrink_to_fit();
   }
+  if (!out_.empty()) {  // replies or messages added while writing
+    DoWrite();
+    return;
+  }
+  // A message write finished while a read is outstanding: nothing else to do.
+  if (reading_) return;
   if (close_after_write_) {
     Close();
     return;
@@ -182,6 +214,65 @@ void Connection::OnWrite(const std::error_code& ec, size_t n) {
     }
   }
   DoRead();
+}
+
+void Connection::Deliver(std::shared_ptr<const server::PubSubMessage> message) {
+  // A client publishing to itself gets the message before PUBLISH's reply,
+  // as in Redis. (executing_ is only read on this connection's own thread.)
+  if (thread_.context().get_executor().running_in_this_thread() && executing_) {
+    server::AppendPubSubMessage(*message, client_.resp == 3, &out_);
+    return;
+  }
+  // Runs with the registry lock held, possibly while this connection is being
+  // destroyed on its own thread (blocked in UnsubscribeAll): weak_from_this()
+  // is then already expired and the message is dropped.
+  asio::post(thread_.context(), [weak = weak_from_this(), message = std::move(message)] {
+    if (auto self = weak.lock()) self->OnMessage(*message);
+  });
+}
+
+void Connection::OnMessage(const server::PubSubMessage& message) {
+  if (closed_ || close_after_write_) return;
+  server::AppendPubSubMessage(message, client_.resp == 3, &out_);
+  client_.info->output_buffer_bytes.store(out_.size() + sending_.size(),
+                                          std::memory_order_relaxed);
+  if (OverOutputLimit()) return;
+  if (!writing_) DoWrite();
+}
+
+bool Connection::OverOutputLimit() {
+  // Redis's getClientType: a client with subscriptions is in the pubsub class.
+  const server::ClientClass cls = client_.pubsub_subscriptions > 0
+                                      ? server::ClientClass::kPubSub
+                                      : server::ClientClass::kNormal;
+  const server::OutputBufferLimit limit = server_.config->client_output_buffer_limit(cls);
+  const uint64_t used = out_.size() + sending_.size();
+  const bool hard = limit.hard_bytes > 0 && used >= static_cast<uint64_t>(limit.hard_bytes);
+  bool soft = limit.soft_bytes > 0 && used >= static_cast<uint64_t>(limit.soft_bytes);
+  if (soft) {
+    const int64_t now_ms = server_.clock->NowMs();
+    if (soft_limit_since_ms_ == 0) {
+      soft_limit_since_ms_ = now_ms;
+      soft = false;
+    } else if (now_ms - soft_limit_since_ms_ <= limit.soft_seconds * 1000) {
+      soft = false;
+    }
+  } else {
+    soft_limit_since_ms_ = 0;
+  }
+  if (!soft && !hard) return false;
+  spdlog::warn(
+      "Client id={} addr={} laddr={} fd={} sub={} psub={} omem={} scheduled to be closed ASAP "
+      "for overcoming of output buffer limits.",
+      client_.info->id, client_.info->addr, client_.info->laddr, client_.info->fd,
+      client_.info->subscriptions.load(std::memory_order_relaxed),
+      client_.info->psubscriptions.load(std::memory_order_relaxed), used);
+  Close();
+  // Free the pending output now; the buffer of the write in flight goes when it fails.
+  out_.clear();
+  out_.shrink_to_fit();
+  client_.info->output_buffer_bytes.store(0, std::memory_order_relaxed);
+  return true;
 }
 
 }  // namespace hotcache::net

@@ -89,6 +89,18 @@ void Server::DoAccept(size_t acceptor_index) {
       });
 }
 
+void Server::ArmPeriodicTask(std::chrono::microseconds delay) {
+  // The delay counts from the start of the previous run, so the rate holds
+  // however long the task took; an overrun starts the next run at once (no catch-up burst).
+  const auto now = asio::steady_timer::clock_type::now();
+  auto next = periodic_timer_.expiry() + delay;
+  periodic_timer_.expires_at(next < now ? now : next);
+  periodic_timer_.async_wait([this](const std::error_code& ec) {
+    if (ec) return;
+    ArmPeriodicTask(periodic_task_());
+  });
+}
+
 void Server::Run() {
   signals_.async_wait([this](const std::error_code& ec, int signal) {
     if (ec) return;
@@ -96,6 +108,10 @@ void Server::Run() {
     Stop();
   });
   for (size_t i = 0; i < acceptors_.size(); ++i) DoAccept(i);
+  if (periodic_task_) {
+    periodic_timer_.expires_at(asio::steady_timer::clock_type::now());
+    ArmPeriodicTask(std::chrono::microseconds(0));
+  }
   for (auto& t : threads_) t->Start();
   auto guard = asio::make_work_guard(control_);
   control_.run();
@@ -108,6 +124,7 @@ void Server::Stop() {
     std::error_code ec;
     for (auto& acceptor : acceptors_) acceptor->close(ec);
     signals_.cancel(ec);
+    periodic_timer_.cancel();
     control_.stop();
   });
 }

@@ -5,7 +5,10 @@
 
 #include <asio/ip/tcp.hpp>
 #include <asio/signal_set.hpp>
+#include <asio/steady_timer.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,8 +36,17 @@ class Server {
   // Thread-safe; may be called from a signal handler context via asio or from SHUTDOWN.
   void Stop();
 
+  // Background work (Redis's serverCron): `task` runs on the control thread
+  // (Run()'s thread, which otherwise only accepts connections), once as soon
+  // as Run() starts, then again when the delay it returned has passed since
+  // that run began (re-read every call, so CONFIG SET hz takes effect). If a
+  // run overruns, the next starts at once. Call before Run().
+  using PeriodicTask = std::function<std::chrono::microseconds()>;
+  void SetPeriodicTask(PeriodicTask task) { periodic_task_ = std::move(task); }
+
  private:
   void DoAccept(size_t acceptor_index);
+  void ArmPeriodicTask(std::chrono::microseconds delay);
 
   server::ServerContext& server_;
   std::vector<std::unique_ptr<IoThread>> threads_;
@@ -42,6 +54,8 @@ class Server {
   asio::io_context control_{1};
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
   asio::signal_set signals_{control_, SIGINT, SIGTERM};
+  PeriodicTask periodic_task_;
+  asio::steady_timer periodic_timer_{control_};
   size_t next_thread_ = 0;
   int bound_port_ = 0;
 };

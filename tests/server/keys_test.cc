@@ -36,7 +36,7 @@ class KeysTest : public ::testing::Test {
     storage::Entry* e = View(db).Find(key);
     if (e == nullptr) return "<none>";
     if (e->type() != storage::ValueType::kString) return "<hash>";
-    return e->str();
+    return std::string(e->str());
   }
   int64_t ExpireAtOf(std::string_view key, int db = 0) {
     storage::Entry* e = View(db).Find(key);

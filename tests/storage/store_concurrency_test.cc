@@ -163,7 +163,7 @@ class Worker {
     locks.Lock();
     bool created = false;
     Entry* e = View().FindOrCreate(key, &created);
-    const int64_t v = created ? 0 : std::stoll(e->str());
+    const int64_t v = created ? 0 : std::stoll(std::string(e->str()));
     e->SetString(std::to_string(v + 1));
     ++increments_[c];
   }
@@ -248,7 +248,7 @@ TEST(StoreConcurrencyTest, RandomOperationsKeepInvariants) {
     }
     ++expected_size;
     ASSERT_NE(e, nullptr);
-    EXPECT_EQ(std::stoll(e->str()), total) << "increments lost";
+    EXPECT_EQ(std::stoll(std::string(e->str())), total) << "increments lost";
   }
   EXPECT_EQ(view.Size(), expected_size);
   EXPECT_EQ(store.DbSizeLocked(1), 0u);

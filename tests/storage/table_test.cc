@@ -53,7 +53,7 @@ TEST(TableTest, HashCollisionsCompareKeys) {
   EXPECT_EQ(t.Find("a", 42), a);
   EXPECT_EQ(t.Find("b", 42), b);
   EXPECT_EQ(t.Find("c", 42), nullptr);
-  t.Erase(a);
+  t.Erase(a, 42);  // fake hashes: Erase(Entry*) would rehash the key
   EXPECT_EQ(t.Find("b", 42), b);
   EXPECT_EQ(t.Find("a", 42), nullptr);
 }
