@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -13,14 +14,17 @@
 
 #include "server/commands/client_registry.h"
 #include "server/commands/command_table.h"
+#include "server/commands/pubsub_registry.h"
 #include "server/commands/server_context.h"
 #include "server/commands/stats.h"
 #include "server/config/config.h"
 #include "server/net/server.h"
 #include "spdlog/sinks/basic_file_sink.h"
 #include "spdlog/spdlog.h"
+#include "storage/active_expiry.h"
 #include "storage/clock.h"
 #include "storage/store.h"
+#include "sync/pg_sync.h"
 
 namespace {
 
@@ -68,6 +72,15 @@ int main(int argc, char** argv) {
     std::fputs(config.HelpText().c_str(), stdout);
     return 0;
   }
+  auto sync_tables = sync::ParseSyncLines(config.pg_sync());
+  if (!sync_tables.ok()) {
+    std::fprintf(stderr, "hotcache-server: %s\n", std::string(sync_tables.status().message()).c_str());
+    return 1;
+  }
+  if (print_trigger_sql) {
+    std::fputs(sync::PgSync::TriggerSql(*sync_tables).c_str(), stdout);
+    return 0;
+  }
   SetUpLogging(config);
 
   storage::SystemClock clock;
@@ -79,6 +92,7 @@ int main(int argc, char** argv) {
   server::RegisterAllCommands(commands);
   server::ClientRegistry clients;
   server::ServerStats stats;
+  server::PubSubRegistry pubsub;  // outlives net_server (connections unsubscribe on close)
 
   int threads = config.io_threads();
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -90,11 +104,37 @@ int main(int argc, char** argv) {
   context.commands = &commands;
   context.clients = &clients;
   context.stats = &stats;
+  context.pubsub = &pubsub;
   context.start_time_ms = clock.NowMs();
   context.run_id = RandomRunId();
   std::error_code ec;
   context.executable = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   context.io_threads = threads;
+
+  storage::ActiveExpirer expirer(&store, &clock);  // outlives net_server
+  context.expirer = &expirer;
+
+  // Postgres sync: warm-load, then follow committed changes, on threads of its own.
+  std::unique_ptr<sync::PgSync> pg_sync;
+  if (!sync_tables->empty()) {
+    std::string dsn = config.pg_dsn();
+    if (const char* env = std::getenv("HOTCACHE_PG_DSN"); dsn.empty() && env != nullptr) dsn = env;
+    if (dsn.empty()) {
+      spdlog::error("pg-sync needs pg-dsn (or the environment variable HOTCACHE_PG_DSN)");
+      return 1;
+    }
+    sync::PgSyncOptions options;
+    options.dsn = dsn;
+    options.tables = *std::move(sync_tables);
+    options.install_triggers = config.pg_install_triggers();
+    options.required = config.pg_required();
+    pg_sync = std::make_unique<sync::PgSync>(&store, &clock, std::move(options));
+    if (auto status = pg_sync->Start(); !status.ok()) {
+      spdlog::error("{}", std::string(status.message()));
+      return 1;
+    }
+    context.sync_info = [p = pg_sync.get()](std::string* out) { p->AppendInfo(out); };
+  }
 
   net::Server net_server(context, threads);
   if (!net_server.Listen(config.bind(), config.port(), &error)) {
@@ -104,12 +144,21 @@ int main(int argc, char** argv) {
   context.tcp_port = net_server.bound_port();
   context.request_shutdown = [&net_server] { net_server.Stop(); };
 
+  // Active expiry on the control thread, `hz` times a second, each cycle
+  // bounded by Redis's slow-cycle budget (25% of the period).
+  net_server.SetPeriodicTask([&expirer, &config] {
+    const int hz = std::max(1, config.hz());
+    expirer.RunCycle(storage::ActiveExpirer::SlowCycleBudgetUs(hz));
+    return std::chrono::microseconds(1'000'000 / hz);
+  });
+
   const std::string config_file = config.config_file();
   spdlog::info("hotcache {} started: pid {}, port {}, bind '{}', {} I/O threads, {} shards, "
                "config file {}",
                HOTCACHE_VERSION, getpid(), context.tcp_port, config.bind(), threads,
                store.num_shards(), config_file.empty() ? "(none)" : config_file);
   net_server.Run();
+  if (pg_sync) pg_sync->Stop();
   spdlog::info("hotcache stopped");
   return 0;
 }

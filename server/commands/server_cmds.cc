@@ -24,9 +24,12 @@
 #include "protocol/errors.h"
 #include "server/commands/command.h"
 #include "server/commands/command_table.h"
+#include "server/commands/pubsub_registry.h"
 #include "server/commands/server_context.h"
 #include "server/commands/stats.h"
+#include "server/commands/watch_table.h"
 #include "server/config/config.h"
+#include "storage/memory.h"
 
 namespace hotcache::server {
 namespace {
@@ -116,6 +119,7 @@ void FlushDbCommand(CommandContext& ctx) {
     ctx.reply.Error(errors::kSyntax);
     return;
   }
+  TouchWatchedKeysInDb(ctx, ctx.db.db());
   ctx.db.Clear();
   ctx.server.last_flush_ms.store(ctx.db.now_ms(), std::memory_order_relaxed);
   ctx.reply.SimpleString("OK");
@@ -126,6 +130,7 @@ void FlushAllCommand(CommandContext& ctx) {
     ctx.reply.Error(errors::kSyntax);
     return;
   }
+  TouchWatchedKeysInDb(ctx, -1);
   for (int db = 0; db < ctx.db.store().databases(); ++db) ctx.db.WithDb(db).Clear();
   ctx.server.last_flush_ms.store(ctx.db.now_ms(), std::memory_order_relaxed);
   ctx.reply.SimpleString("OK");
@@ -146,7 +151,10 @@ void SwapDbCommand(CommandContext& ctx) {
     ctx.reply.Error(errors::kDbIndexOutOfRange);
     return;
   }
-  if (first != second) ctx.db.WithDb(first).SwapWith(second);
+  if (first != second) {
+    TouchWatchedKeysInDb(ctx, first, second);
+    ctx.db.WithDb(first).SwapWith(second);
+  }
   ctx.reply.SimpleString("OK");
 }
 
@@ -302,15 +310,9 @@ uint64_t ResidentMemory() {
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
-// glibc's bytes in use (a later issue adds per-key accounting). Falls back to
-// the resident size when the allocator is not glibc's (ASan, jemalloc): 0 there.
-uint64_t UsedMemory() {
-  const uint64_t used = static_cast<uint64_t>(mallinfo2().uordblks);
-  return used != 0 ? used : ResidentMemory();
-}
-
-// Process-wide peak of UsedMemory(), updated whenever INFO reads memory.
-std::atomic<uint64_t> g_used_memory_peak{0};
+// Redis's zmalloc_used_memory(): the usable size of every live block
+// allocated through operator new (storage/memory.h counts them).
+uint64_t UsedMemory() { return storage::UpdatePeakMemory(); }
 
 std::string RusageTime(const timeval& tv) {
   char buf[64];
@@ -401,10 +403,7 @@ void InfoClients(CommandContext& ctx, std::string* out) {
 void InfoMemory(CommandContext& ctx, std::string* out) {
   const uint64_t used = UsedMemory();
   const uint64_t rss = ResidentMemory();
-  uint64_t peak = g_used_memory_peak.load(std::memory_order_relaxed);
-  while (used > peak && !g_used_memory_peak.compare_exchange_weak(peak, used)) {
-  }
-  peak = std::max(peak, used);
+  const uint64_t peak = std::max(storage::PeakMemory(), used);
   const uint64_t total_system =
       static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   const int64_t maxmemory = ctx.server.config->maxmemory();
@@ -473,8 +472,9 @@ void InfoStats(CommandContext& ctx, std::string* out) {
   AppendField(out, "evicted_clients", "0");
   AppendField(out, "keyspace_hits", store.keyspace_hits());
   AppendField(out, "keyspace_misses", store.keyspace_misses());
-  AppendField(out, "pubsub_channels", "0");
-  AppendField(out, "pubsub_patterns", "0");
+  const PubSubRegistry* pubsub = ctx.server.pubsub;
+  AppendField(out, "pubsub_channels", std::to_string(pubsub ? pubsub->NumChannels() : 0));
+  AppendField(out, "pubsub_patterns", std::to_string(pubsub ? pubsub->NumPatterns() : 0));
   AppendField(out, "latest_fork_usec", "0");
   AppendField(out, "total_forks", "0");
   AppendField(out, "unexpected_error_replies", "0");
@@ -559,8 +559,21 @@ void InfoKeyspace(CommandContext& ctx, std::string* out) {
     const size_t keys = store.DbSizeLocked(db);
     if (keys == 0) continue;
     out->append("db").append(std::to_string(db)).append(":keys=").append(std::to_string(keys));
-    out->append(",expires=").append(std::to_string(store.VolatileCountLocked(db)));
-    out->append(",avg_ttl=0\r\n");
+    const size_t expires = store.VolatileCountLocked(db);
+    const storage::ActiveExpirer* expirer = ctx.server.expirer;
+    const int64_t avg_ttl = expires == 0 || expirer == nullptr ? 0 : expirer->AvgTtlMs(db);
+    out->append(",expires=").append(std::to_string(expires));
+    out->append(",avg_ttl=").append(std::to_string(avg_ttl)).append("\r\n");
+  }
+}
+
+// hotcache's own section: the Postgres sync state (sync/pg_sync.h writes it).
+void InfoSync(CommandContext& ctx, std::string* out) {
+  if (ctx.server.sync_info) {
+    ctx.server.sync_info(out);
+  } else {
+    out->append("# Sync\r\n");
+    AppendField(out, "sync_state", "off");
   }
 }
 
@@ -583,6 +596,7 @@ constexpr InfoSection kSections[] = {
     {"commandstats", false, InfoCommandStats},
     {"cluster", true, InfoCluster},
     {"keyspace", true, InfoKeyspace},
+    {"sync", true, InfoSync},
 };
 
 // INFO [section ...]: sections in Redis's order whatever the order asked;

@@ -12,11 +12,15 @@
 #include "server/commands/client_registry.h"
 #include "server/commands/command_table.h"
 #include "server/commands/stats.h"
+#include "server/commands/watch_table.h"
 #include "server/config/config.h"
+#include "storage/active_expiry.h"
 #include "storage/clock.h"
 #include "storage/store.h"
 
 namespace hotcache::server {
+
+class PubSubRegistry;
 
 struct ServerContext {
   storage::Store* store = nullptr;
@@ -25,6 +29,10 @@ struct ServerContext {
   const CommandTable* commands = nullptr;
   ClientRegistry* clients = nullptr;
   ServerStats* stats = nullptr;
+  // Background active expiry (INFO keyspace avg_ttl); null in tests without one.
+  const storage::ActiveExpirer* expirer = nullptr;
+  // Channel and pattern subscriptions (SUBSCRIBE, PUBLISH, PUBSUB, INFO).
+  PubSubRegistry* pubsub = nullptr;
 
   int64_t start_time_ms = 0;
   std::string run_id;          // 40 hex chars, random per start
@@ -36,6 +44,10 @@ struct ServerContext {
   std::function<void()> request_shutdown;
   // Set by SHUTDOWN/FLUSHALL etc. when relevant; read by INFO.
   std::atomic<int64_t> last_flush_ms{0};
+  // Appends INFO's "# Sync" section (Postgres sync); empty when sync is off.
+  std::function<void(std::string*)> sync_info;
+  // WATCHed keys (transactions.cc); thread-safety in watch_table.h.
+  WatchTable watches;
 };
 
 }  // namespace hotcache::server
