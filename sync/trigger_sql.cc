@@ -30,6 +30,9 @@ std::string TriggerFunctionSql() {
   return absl::StrCat(
       "DO $hotcache$\n"
       "BEGIN\n"
+      // Serialises concurrent installers (several hotcache instances starting
+      // at once): the check-then-create below is otherwise racy.
+      "  PERFORM pg_advisory_xact_lock(hashtext('hotcache_install_triggers'));\n"
       "  IF to_regprocedure('",
       kTriggerFunction,
       "()') IS NULL THEN\n"
@@ -91,6 +94,9 @@ std::string TableTriggerSql(const SyncTable& table) {
   return absl::StrCat(
       "DO $hotcache$\n"
       "BEGIN\n"
+      // Serialises concurrent installers (several hotcache instances starting
+      // at once): the check-then-create below is otherwise racy.
+      "  PERFORM pg_advisory_xact_lock(hashtext('hotcache_install_triggers'));\n"
       "  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ",
       regclass,
       " AND tgname = 'hotcache_sync_row') THEN\n"

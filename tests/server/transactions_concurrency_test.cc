@@ -91,10 +91,13 @@ TEST(TransactionsConcurrencyTest, ReadersNeverSeeHalfATransaction) {
   std::atomic<int> mixed{0};
   std::atomic<int> bad_replies{0};
   std::atomic<int> reads{0};
+  std::atomic<int> readers_started{0};
   std::vector<std::thread> threads;
   for (int w = 0; w < kWriters; ++w) {
     threads.emplace_back([&, w] {
       Conn& c = *conns[w];
+      // Start only once every reader is reading, so reads overlap the writes.
+      while (readers_started.load() < kReaders) std::this_thread::yield();
       for (int round = 0; round < kRounds; ++round) {
         if (c.Run({"MULTI"}) != "+OK\r\n") bad_replies.fetch_add(1);
         if (round % 5 == 4) {
@@ -126,7 +129,8 @@ TEST(TransactionsConcurrencyTest, ReadersNeverSeeHalfATransaction) {
       mget.insert(mget.end(), keys.begin(), keys.end());
       std::vector<std::string> values;
       // Bounded: stops when the writers are done (or after a hard cap).
-      for (int n = 0; n < 200000 && writers_left.load() > 0; ++n) {
+      for (int n = 0; n < 200000 && (n == 0 || writers_left.load() > 0); ++n) {
+        if (n == 1) readers_started.fetch_add(1);
         if (!ParseBulkArray(c.Run(mget), &values) || values.size() != keys.size()) {
           bad_replies.fetch_add(1);
           continue;
