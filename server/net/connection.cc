@@ -115,8 +115,8 @@ void Connection::OnRead(const std::error_code& ec, size_t n) {
 void Connection::Continue() {
   if (closed_) return;
   if (!out_.empty()) {
-    if (!writing_) DoWrite();
-    return;  // OnWrite continues
+    if (!writing_) thread_.ScheduleFlush(shared_from_this());
+    return;  // FlushOutput, then OnWrite, continues
   }
   if (writing_) return;  // a message write is in flight: OnWrite continues
   if (close_after_write_) {
@@ -169,6 +169,11 @@ void Connection::ProcessInput() {
     in_.shrink_to_fit();
   }
   client_.info->query_buffer_bytes.store(in_len_, std::memory_order_relaxed);
+}
+
+void Connection::FlushOutput() {
+  if (closed_ || writing_ || out_.empty()) return;
+  DoWrite();
 }
 
 void Connection::DoWrite() {

@@ -46,6 +46,10 @@ class Connection : public std::enable_shared_from_this<Connection>, public serve
 
   const server::ClientState& client() const { return client_; }
 
+  // Starts writing the pending replies, unless closed or a write is in
+  // flight (IoThread's end-of-pass flush calls it).
+  void FlushOutput();
+
   // server::Subscriber: any thread; posts the message to this connection's thread.
   void Deliver(std::shared_ptr<const server::PubSubMessage> message) override;
 

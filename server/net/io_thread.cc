@@ -1,5 +1,7 @@
 #include "server/net/io_thread.h"
 
+#include <asio/post.hpp>
+
 #include <chrono>
 #include <vector>
 
@@ -30,6 +32,21 @@ void IoThread::Stop() { context_.stop(); }
 
 void IoThread::Join() {
   if (thread_.joinable()) thread_.join();
+}
+
+void IoThread::ScheduleFlush(std::shared_ptr<Connection> c) {
+  pending_flush_.push_back(std::move(c));
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  // Posted behind the completions already queued by this epoll pass.
+  asio::post(context_, [this] { FlushPending(); });
+}
+
+void IoThread::FlushPending() {
+  flush_posted_ = false;
+  flushing_.swap(pending_flush_);
+  for (const std::shared_ptr<Connection>& c : flushing_) c->FlushOutput();
+  flushing_.clear();
 }
 
 void IoThread::ScheduleCron() {
