@@ -76,6 +76,22 @@ struct CommandContext {
   size_t argc() const { return args.size(); }
 };
 
+// Where a command's keys are in its arguments (Redis's legacy key spec);
+// {} for a command without keys.
+struct KeyRange {
+  int first = 0;
+  int last = 0;
+  int step = 0;
+};
+inline constexpr KeyRange kNoKeyRange{};
+inline constexpr KeyRange kFirstKey{1, 1, 1};
+
+// One declarative command row. Every family's registration goes through it.
+CommandSpec MakeSpec(std::string_view name, int arity, uint32_t flags, KeyRange keys,
+                     Handler handler, std::string_view group, std::string_view summary,
+                     std::string_view since, std::string_view complexity,
+                     std::string_view acl_categories);
+
 // The keys of a command according to its key spec (first/last/step).
 // Appends views of `args` to `out`.
 void CollectKeys(const CommandSpec& spec, std::span<const std::string_view> args,

@@ -580,17 +580,8 @@ constexpr uint32_t kConnFlags = kNoKeys;
 CommandSpec Connection(std::string_view name, int arity, uint32_t flags, Handler handler,
                        std::string_view summary, std::string_view since,
                        std::string_view complexity, std::string_view acl) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags | kConnFlags;
-  spec.handler = handler;
-  spec.group = "connection";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = acl;
-  return spec;
+  return MakeSpec(name, arity, flags | kConnFlags, kNoKeyRange, handler, "connection", summary,
+                  since, complexity, acl);
 }
 
 }  // namespace

@@ -523,20 +523,8 @@ void HRandFieldCommand(CommandContext& ctx) {
 CommandSpec Spec(std::string_view name, int arity, uint32_t flags, Handler handler,
                  std::string_view summary, std::string_view since, std::string_view complexity,
                  std::string_view acl_categories) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = 1;
-  spec.last_key = 1;
-  spec.key_step = 1;
-  spec.handler = handler;
-  spec.group = "hash";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = acl_categories;
-  return spec;
+  return MakeSpec(name, arity, flags, kFirstKey, handler, "hash", summary, since, complexity,
+                  acl_categories);
 }
 
 }  // namespace

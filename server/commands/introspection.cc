@@ -351,17 +351,8 @@ void CommandHelpCommand(CommandContext& ctx) {
 CommandSpec Introspection(std::string_view name, int arity, Handler handler,
                           std::string_view summary, std::string_view since,
                           std::string_view complexity) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = kLoading | kStale | kNoKeys;
-  spec.handler = handler;
-  spec.group = "server";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = "@slow @connection";
-  return spec;
+  return MakeSpec(name, arity, kLoading | kStale | kNoKeys, kNoKeyRange, handler, "server",
+                  summary, since, complexity, "@slow @connection");
 }
 
 }  // namespace

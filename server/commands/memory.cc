@@ -215,20 +215,9 @@ void MemoryHelpCommand(CommandContext& ctx) {
 CommandSpec Row(std::string_view name, int arity, uint32_t flags, int first_key, Handler handler,
                 std::string_view group, std::string_view summary, std::string_view since,
                 std::string_view complexity, std::string_view acl_categories) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first_key;
-  spec.last_key = first_key;
-  spec.key_step = first_key != 0 ? 1 : 0;
-  spec.handler = handler;
-  spec.group = group;
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = acl_categories;
-  return spec;
+  const KeyRange keys = first_key != 0 ? KeyRange{first_key, first_key, 1} : kNoKeyRange;
+  return MakeSpec(name, arity, flags, keys, handler, group, summary, since, complexity,
+                  acl_categories);
 }
 
 }  // namespace

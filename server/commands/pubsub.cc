@@ -157,17 +157,8 @@ void PubSubHelpCommand(CommandContext& ctx) {
 CommandSpec PubSub(std::string_view name, int arity, uint32_t flags, Handler handler,
                    std::string_view summary, std::string_view since, std::string_view complexity,
                    std::string_view acl) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags | kNoKeys;
-  spec.handler = handler;
-  spec.group = "pubsub";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = acl;
-  return spec;
+  return MakeSpec(name, arity, flags | kNoKeys, kNoKeyRange, handler, "pubsub", summary, since,
+                  complexity, acl);
 }
 
 }  // namespace

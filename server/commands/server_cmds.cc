@@ -632,17 +632,8 @@ void InfoCommand(CommandContext& ctx) {
 CommandSpec Row(std::string_view name, int arity, uint32_t flags, Handler handler,
                 std::string_view summary, std::string_view since, std::string_view complexity,
                 std::string_view acl_categories) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.handler = handler;
-  spec.group = "server";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = acl_categories;
-  return spec;
+  return MakeSpec(name, arity, flags, kNoKeyRange, handler, "server", summary, since, complexity,
+                  acl_categories);
 }
 
 }  // namespace

@@ -552,20 +552,8 @@ void IncrByFloatCommand(CommandContext& ctx) {
 CommandSpec Spec(std::string_view name, int arity, uint32_t flags, int first_key, int last_key,
                  int key_step, Handler handler, std::string_view summary, std::string_view since,
                  std::string_view complexity, std::string_view acl_categories) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.first_key = first_key;
-  spec.last_key = last_key;
-  spec.key_step = key_step;
-  spec.handler = handler;
-  spec.group = "string";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = complexity;
-  spec.acl_categories = acl_categories;
-  return spec;
+  return MakeSpec(name, arity, flags, {first_key, last_key, key_step}, handler, "string", summary,
+                  since, complexity, acl_categories);
 }
 
 }  // namespace

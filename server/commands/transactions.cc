@@ -71,17 +71,8 @@ constexpr std::string_view kAcl = "@fast @transaction";
 CommandSpec Spec(std::string_view name, int arity, uint32_t flags, Handler handler,
                  std::string_view summary, std::string_view since,
                  std::string_view acl = kAcl) {
-  CommandSpec spec;
-  spec.name = name;
-  spec.arity = arity;
-  spec.flags = flags;
-  spec.handler = handler;
-  spec.group = "transactions";
-  spec.summary = summary;
-  spec.since = since;
-  spec.complexity = "O(1)";
-  spec.acl_categories = acl;
-  return spec;
+  return MakeSpec(name, arity, flags, kNoKeyRange, handler, "transactions", summary, since,
+                  "O(1)", acl);
 }
 
 }  // namespace

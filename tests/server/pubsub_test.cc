@@ -79,9 +79,8 @@ TEST(PubSubRegistryTest, PublishCountsChannelAndPatternDeliveries) {
 }
 
 TEST(PubSubRegistryTest, MessageFormats) {
-  PubSubMessage m;
-  m.channel = "ch";
-  m.payload = "hi";
+  const PubSubMessage m{
+      .channel = std::string("ch"), .payload = std::string("hi"), .from_pattern = false, .pattern = {}};
   std::string out;
   AppendPubSubMessage(m, false, &out);
   EXPECT_EQ(out, "*3\r\n$7\r\nmessage\r\n$2\r\nch\r\n$2\r\nhi\r\n");
