@@ -128,6 +128,11 @@ int main(int argc, char** argv) {
     options.tables = *std::move(sync_tables);
     options.install_triggers = config.pg_install_triggers();
     options.required = config.pg_required();
+    // A row change is a write like any other: it aborts the EXEC of a client
+    // that WATCHes the key.
+    options.on_key_changed = [&context, db = options.db](size_t shard, std::string_view key) {
+      if (context.watches.active()) context.watches.Touch(shard, db, key);
+    };
     pg_sync = std::make_unique<sync::PgSync>(&store, &clock, std::move(options));
     if (auto status = pg_sync->Start(); !status.ok()) {
       spdlog::error("{}", std::string(status.message()));

@@ -637,9 +637,11 @@ void PgSync::ApplyRows(const TableInfo& t, const PGresult* res, const std::vecto
         }
         ++written;
         if (loaded != nullptr) loaded->insert(hashes[i - begin]);
+        NotifyKeyChanged(store_->ShardIndex(hashes[i - begin]), key);
       } else if (storage::Entry* e = db.Find(key); e != nullptr) {
         db.Erase(e);
         ++deleted;
+        NotifyKeyChanged(store_->ShardIndex(hashes[i - begin]), key);
       }
     }
     locks.Unlock();
@@ -739,6 +741,10 @@ absl::Status PgSync::FullResync(PgConn* conn) {
   return absl::OkStatus();
 }
 
+void PgSync::NotifyKeyChanged(size_t shard, std::string_view key) {
+  if (options_.on_key_changed) options_.on_key_changed(shard, key);
+}
+
 void PgSync::DeleteUnloaded(const absl::flat_hash_set<uint64_t>& loaded) {
   const uint64_t shard_mask = store_->num_shards() - 1;
   uint64_t cursor = 0;
@@ -769,6 +775,7 @@ void PgSync::DeleteUnloaded(const absl::flat_hash_set<uint64_t>& loaded) {
       if (storage::Entry* e = db.Find(key); e != nullptr) {
         db.Erase(e);
         ++deleted;
+        NotifyKeyChanged(shard, key);
       }
     }
   } while (cursor != 0);

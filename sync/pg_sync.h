@@ -40,6 +40,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,6 +66,10 @@ struct PgSyncOptions {
   int load_fetch_rows = 10000;  // rows per FETCH of the warm-load cursor
   int backoff_min_ms = 100;
   int backoff_max_ms = 5000;
+  // Called after sync wrote or deleted `key` (in database `db`), with the
+  // key's shard (`shard`) still locked: the server marks WATCHers of the key
+  // dirty, as it does for a client's write. May be empty.
+  std::function<void(size_t shard, std::string_view key)> on_key_changed;
 };
 
 enum class SyncState { kDisconnected, kLoading, kStreaming };
@@ -134,6 +139,8 @@ class PgSync {
                  absl::flat_hash_set<uint64_t>* loaded);
   // Deletes every key of db that matches a key template and whose hash is not in `loaded`.
   void DeleteUnloaded(const absl::flat_hash_set<uint64_t>& loaded);
+  // Runs options_.on_key_changed, if any (the key's shard is locked).
+  void NotifyKeyChanged(size_t shard, std::string_view key);
   // Parses notification payloads and adds them to pending_.
   void AddNotices(const std::vector<std::string>& payloads);
   bool TakeBatch(Batch* batch);

@@ -163,6 +163,20 @@ def main():
         f.check(wait_for(lambda: hgetall(r, "category:2") == {b"id": b"2", b"name": b"Stiefel"}),
                 "hash UPDATE to NULL drops the field: %r" % hgetall(r, "category:2"))
 
+        # A row change is a write for WATCH: the watcher's EXEC is aborted.
+        with r.pipeline(transaction=True) as pipe:
+            pipe.watch("product:7")
+            sql("UPDATE %s.products SET price = 7.77 WHERE id = 7" % s)
+            f.check(wait_for(lambda: b'"price":7.77' in (r.get("product:7") or b"")),
+                    "UPDATE of a watched key visible")
+            pipe.multi()
+            pipe.get("product:7")
+            try:
+                pipe.execute()
+                f.check(False, "EXEC after a synced change of a WATCHed key must fail")
+            except redis.WatchError:
+                f.check(True, "synced change aborts WATCH")
+
         # A row moving into and out of hot=.
         sql("UPDATE %s.products SET is_hot = true WHERE id = 8" % s)
         f.check(wait_for(lambda: r.get("product:8") == row_json(s + ".products", "id = 8")), "row moves in")
