@@ -43,14 +43,14 @@ Entry* DbView::FindNoTouch(std::string_view key) {
   return e;
 }
 
-Entry* DbView::FindForRead(std::string_view key) {
+Entry* DbView::FindForRead(std::string_view key, bool touch) {
   const uint64_t hash = Store::HashKey(key);
   const size_t shard_index = store_->ShardIndex(hash);
   Shard& shard = store_->shard(shard_index);
   Table& table = shard.table(db_);
   Entry* e = table.Find(key, hash);
   if (e != nullptr && ExpireIfNeeded(table, e, shard_index)) e = nullptr;
-  if (e != nullptr) Touch(e);
+  if (e != nullptr && touch) Touch(e);
   auto& counter = e != nullptr ? shard.counters().keyspace_hits : shard.counters().keyspace_misses;
   counter.fetch_add(1, std::memory_order_relaxed);
   return e;

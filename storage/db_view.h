@@ -33,7 +33,8 @@ class DbView {
   // The live entry for `key`, or nullptr (expired keys are deleted first).
   Entry* Find(std::string_view key);
   // As Find, and counts a keyspace hit or miss (Redis's lookupKeyRead).
-  Entry* FindForRead(std::string_view key);
+  // touch=false leaves the access clock alone (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE).
+  Entry* FindForRead(std::string_view key, bool touch = true);
   // As Find, but leaves the access clock alone (OBJECT, MEMORY USAGE).
   Entry* FindNoTouch(std::string_view key);
   // The live entry for `key`, or a new empty string entry (*created = true)

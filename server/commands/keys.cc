@@ -59,13 +59,13 @@ void DelCommand(CommandContext& ctx) {
 void ExistsCommand(CommandContext& ctx) {
   int64_t count = 0;
   for (size_t i = 1; i < ctx.argc(); ++i) {
-    if (ctx.db.FindForRead(ctx.arg(i)) != nullptr) ++count;
+    if (ctx.db.FindForRead(ctx.arg(i), /*touch=*/false) != nullptr) ++count;
   }
   ctx.reply.Integer(count);
 }
 
 void TypeCommand(CommandContext& ctx) {
-  const Entry* entry = ctx.db.FindForRead(ctx.arg(1));
+  const Entry* entry = ctx.db.FindForRead(ctx.arg(1), /*touch=*/false);
   ctx.reply.SimpleString(entry == nullptr ? std::string_view("none") : TypeName(*entry));
 }
 

@@ -49,6 +49,9 @@ TEST_F(MemoryCommandsTest, ObjectIdleTimeAndFreqDependOnThePolicy) {
   h_.clock().Advance(7500);
   EXPECT_EQ(h_.Run({"OBJECT", "IDLETIME", "k"}), ":7\r\n");
   EXPECT_EQ(h_.Run({"OBJECT", "IDLETIME", "k"}), ":7\r\n") << "OBJECT does not touch";
+  h_.Run({"EXISTS", "k"});
+  h_.Run({"TYPE", "k"});
+  EXPECT_EQ(h_.Run({"OBJECT", "IDLETIME", "k"}), ":7\r\n") << "EXISTS and TYPE do not touch";
   h_.Run({"GET", "k"});
   EXPECT_EQ(h_.Run({"OBJECT", "IDLETIME", "k"}), ":0\r\n");
   EXPECT_EQ(h_.Run({"OBJECT", "FREQ", "k"}),

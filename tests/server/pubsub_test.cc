@@ -79,7 +79,7 @@ TEST(PubSubRegistryTest, PublishCountsChannelAndPatternDeliveries) {
 }
 
 TEST(PubSubRegistryTest, MessageFormats) {
-  const PubSubMessage m{
+  PubSubMessage m{
       .channel = std::string("ch"), .payload = std::string("hi"), .from_pattern = false, .pattern = {}};
   std::string out;
   AppendPubSubMessage(m, false, &out);
