@@ -95,7 +95,13 @@ int main(int argc, char** argv) {
   server::PubSubRegistry pubsub;  // outlives net_server (connections unsubscribe on close)
 
   int threads = config.io_threads();
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (threads <= 0) {
+    // One core is left to the clients that share the machine (a sidecar's
+    // app; redis-benchmark here): on 2 cores one I/O thread beat two on every
+    // bench/compare row, p99 included (bench/RESULTS.md).
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    threads = static_cast<int>(std::max(1u, cores - 1));
+  }
 
   server::ServerContext context;
   context.store = &store;

@@ -453,7 +453,7 @@ void Config::AddDirectives() {
   add(StringDirective("bind", &bind_, &mu_, false, true, "<addr> [addr ...]",
                       "Addresses to listen on, space-separated (default 127.0.0.1)."));
   add(IntDirective("io-threads", &io_threads_, 0, 128, false, true, "<0-128>",
-                   "I/O threads, each with its own event loop; 0 = number of cores (default 0)."));
+                   "I/O threads, each with its own event loop; 0 = cores - 1, at least 1 (default 0)."));
   add(IntDirective("databases", &databases_, 1, kIntMax, false, true, "<n>",
                    "Number of databases, SELECT 0..n-1 (default 16)."));
   add(IntDirective("shard-bits", &shard_bits_, 0, 8, false, true, "<0-8>",

@@ -87,7 +87,7 @@ class Config {
   // Typed accessors.
   int port() const { return port_.load(std::memory_order_relaxed); }
   std::string bind() const;  // space-separated addresses; default "127.0.0.1"
-  int io_threads() const { return io_threads_.load(std::memory_order_relaxed); }  // 0 = number of cores
+  int io_threads() const { return io_threads_.load(std::memory_order_relaxed); }  // 0 = auto: cores - 1, at least 1
   int databases() const { return databases_.load(std::memory_order_relaxed); }
   int shard_bits() const { return shard_bits_.load(std::memory_order_relaxed); }
   int64_t maxmemory() const { return maxmemory_.load(std::memory_order_relaxed); }

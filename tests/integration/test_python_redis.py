@@ -92,7 +92,8 @@ def check_resp3(hot, f):
 def main():
     f = tl.Failures("test_python_redis")
     print("redis-py", redis.__version__)
-    with tl.hotcache() as hot:
+    # Two I/O threads: the pool's connections land on both (cross-thread paths).
+    with tl.hotcache(io_threads=2) as hot:
         pool = redis.ConnectionPool(host=hot.host, port=hot.port, max_connections=THREADS,
                                     socket_timeout=20)
         errors = []
