@@ -47,6 +47,7 @@
 #include "protocol/errors.h"
 #include "server/commands/args.h"
 #include "server/commands/command_table.h"
+#include "server/commands/scan_options.h"
 #include "storage/entry.h"
 #include "storage/glob.h"
 
@@ -382,29 +383,11 @@ void HScanCommand(CommandContext& ctx) {
     ctx.reply.ArrayHeader(0);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    const size_t left = ctx.argc() - i;
-    const std::string_view opt = ctx.arg(i);
-    if (EqualsIgnoreCase(opt, "count") && left >= 2) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) {
-        ctx.reply.Error(errors::kNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(errors::kSyntax);
-        return;
-      }
-    } else if (EqualsIgnoreCase(opt, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.Error(errors::kSyntax);
-      return;
-    }
-  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, 3, /*allow_type=*/false, &options)) return;
+  const int64_t count = options.count;
+  const std::string_view pattern = options.pattern;
+  const bool use_pattern = options.use_pattern;
 
   const HashValue& h = e->hash();
   std::vector<FieldPtr> fields;

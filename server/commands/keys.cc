@@ -21,6 +21,7 @@
 #include "server/commands/args.h"
 #include "server/commands/command.h"
 #include "server/commands/command_table.h"
+#include "server/commands/scan_options.h"
 #include "storage/glob.h"
 
 namespace hotcache::server {
@@ -109,35 +110,13 @@ void ScanCommand(CommandContext& ctx) {
     ctx.reply.Error(errors::kCursorInvalid);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
-  for (size_t i = 2; i < ctx.argc();) {
-    const size_t left = ctx.argc() - i;
-    const std::string_view opt = ctx.arg(i);
-    if (EqualsIgnoreCase(opt, "count") && left >= 2) {
-      if (!ParseInt64(ctx.arg(i + 1), &count)) {
-        ctx.reply.Error(errors::kNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(errors::kSyntax);
-        return;
-      }
-    } else if (EqualsIgnoreCase(opt, "match") && left >= 2) {
-      pattern = ctx.arg(i + 1);
-      use_pattern = pattern != "*";
-    } else if (EqualsIgnoreCase(opt, "type") && left >= 2) {
-      type = ctx.arg(i + 1);
-      use_type = true;
-    } else {
-      ctx.reply.Error(errors::kSyntax);
-      return;
-    }
-    i += 2;
-  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, 2, /*allow_type=*/true, &options)) return;
+  const int64_t count = options.count;
+  const std::string_view pattern = options.pattern;
+  const bool use_pattern = options.use_pattern;
+  const std::string_view type = options.type;
+  const bool use_type = options.use_type;
 
   storage::Store& store = ctx.db.store();
   const unsigned shard_bits = store.shard_bits();
