@@ -314,19 +314,6 @@ void HIncrByFloatCommand(CommandContext& ctx) {
   ctx.reply.Bulk(formatted);
 }
 
-// Redis's parseScanCursorOrReply: strtoul base 10 ("+5", "-1" and "" are
-// accepted), but no leading space, no trailing garbage, no overflow.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  const std::string copy(s);  // strtoul needs a terminator
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long v = std::strtoul(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // The order in which HSCAN walks a large hash.
 inline uint64_t FieldOrder(const std::string& field) {
   return absl::Hash<absl::string_view>{}(absl::string_view(field));

@@ -87,19 +87,6 @@ void KeysCommand(CommandContext& ctx) {
   for (std::string_view key : keys) ctx.reply.Bulk(key);
 }
 
-// Redis's parseScanCursorOrReply: strtoul base 10 (so "+5", "-1" and "" are
-// accepted), but no leading space, no trailing garbage, no overflow.
-bool ParseScanCursor(std::string_view s, uint64_t* out) {
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return false;
-  const std::string copy(s);  // strtoul needs a terminator
-  char* end = nullptr;
-  errno = 0;
-  const unsigned long v = std::strtoul(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
-
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. As Redis 7.0 does,
 // COUNT bounds the keys visited (before MATCH/TYPE filtering) and the buckets
 // visited (count * 10). Shards whose table is empty are skipped in one step

@@ -21,6 +21,11 @@ struct ScanOptions {
   bool use_type = false;
 };
 
+// Parses a SCAN/HSCAN cursor as Redis's parseScanCursorOrReply does: strtoul
+// base 10 (so "+5", "-1" and "" are accepted), but no leading space, no
+// trailing garbage, no overflow. False for an invalid cursor.
+bool ParseScanCursor(std::string_view s, uint64_t* out);
+
 // Parses ctx.args[first..] into *out. On an error, replies with it and
 // returns false. `allow_type`: whether TYPE is an option (SCAN) or a syntax
 // error (HSCAN).
